@@ -1,0 +1,1 @@
+//! TODO: placeholder until this parser lands.
