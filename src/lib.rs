@@ -1,10 +1,13 @@
 //! vouch: a policy-as-code compliance checker for the keys and data around hosted AI model APIs.
 //!
-//! The crate follows the data flow of DESIGN.md: [`inputs`] parse files into
-//! spanned trees and resources, [`engine`] evaluates policy rules against
-//! them, and [`report`] renders the one [`result::ScanResult`] in every format.
+//! The crate follows the data flow of DESIGN.md: [`discover`] finds files,
+//! [`inputs`] parse them into spanned trees and resources, [`engine`]
+//! evaluates [`policy`] rules against them, and the one
+//! [`result::ScanResult`] is rendered in every format.
 
+pub mod engine;
 pub mod inputs;
+pub mod policy;
 pub mod resource;
 pub mod result;
 pub mod source;

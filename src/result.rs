@@ -14,9 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: &str = "1";
 
 /// How bad a finding is. Ordered from least to most severe.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing.
@@ -69,7 +67,11 @@ impl FromStr for Severity {
             "medium" => Severity::Medium,
             "high" => Severity::High,
             "critical" => Severity::Critical,
-            _ => return Err(format!("unknown severity `{s}` (critical, high, medium, low, info)")),
+            _ => {
+                return Err(format!(
+                    "unknown severity `{s}` (critical, high, medium, low, info)"
+                ));
+            }
         })
     }
 }
@@ -340,7 +342,10 @@ impl ScanResult {
                 continue;
             }
             summary.findings += 1;
-            *summary.by_severity.entry(f.severity.to_string()).or_default() += 1;
+            *summary
+                .by_severity
+                .entry(f.severity.to_string())
+                .or_default() += 1;
             *summary.by_area.entry(f.area.clone()).or_default() += 1;
         }
         self.summary = summary;

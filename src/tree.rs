@@ -187,7 +187,9 @@ pub fn parse_path(path: &str) -> Result<Vec<PathStep>, String> {
                     .strip_prefix('"')
                     .and_then(|s| s.strip_suffix('"'))
                     .or_else(|| inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
-                    .ok_or_else(|| format!("`[{inner}]` in path `{path}` is not an index, `*` or a quoted key"))?;
+                    .ok_or_else(|| {
+                        format!("`[{inner}]` in path `{path}` is not an index, `*` or a quoted key")
+                    })?;
                 PathStep::Key(unquoted.to_string())
             };
             steps.push(step);

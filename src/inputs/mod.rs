@@ -1,16 +1,28 @@
 //! Inputs: deciding what a file is, parsing it with spans, and extracting resources.
 //!
-//! Each format has its own module that turns a [`SourceFile`] into
-//! [`Resource`]s. A file that does not parse gives a [`ParseError`] with the
+//! The file name decides first (`.env*`, `*.tf`, `Dockerfile`…); YAML and
+//! JSON are then classified by content: Kubernetes (`apiVersion` + `kind`),
+//! docker-compose (`services`), CloudFormation (`AWSTemplateFormatVersion`
+//! or `AWS::` resource types), GitHub Actions (under `.github/workflows/`).
+//! Every text file also gets a `file` resource so the secret detectors can
+//! read it whole. A file that does not parse gives a [`ParseError`] with the
 //! byte offset the parser stopped at; the caller records it and moves on.
 
+pub mod actions;
+pub mod cloudformation;
+pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod json;
+pub mod kubernetes;
 pub mod terraform;
+pub mod yaml;
+
+use std::path::Path;
 
 use crate::resource::Resource;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
+use crate::tree::{Node, Value};
 
 /// Why a file could not be parsed, and where.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,8 +43,232 @@ impl ParseError {
     }
 }
 
-/// What a parser gives back: the resources, and any error that stopped it part-way.
+/// What a parser gives back: the resources, or the error that stopped it.
 pub type Extracted = Result<Vec<Resource>, ParseError>;
 
-/// Re-exported for the format modules.
-pub(crate) type Source = SourceFile;
+/// What a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `.env`, `.env.*`, `*.env`.
+    Env,
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// docker-compose.
+    Compose,
+    /// CloudFormation, YAML or JSON.
+    CloudFormation,
+    /// GitHub Actions workflow.
+    Actions,
+    /// YAML of no known kind.
+    Yaml,
+    /// JSON of no known kind.
+    Json,
+    /// `*.tf`.
+    Terraform,
+    /// `*.tfvars`.
+    TerraformVars,
+    /// `*.tf.json`.
+    TerraformJson,
+    /// Dockerfile or Containerfile.
+    Dockerfile,
+    /// Any other text file (searched for keys only).
+    Text,
+}
+
+impl FileKind {
+    /// The short name used in logs and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Env => "env",
+            FileKind::Kubernetes => "k8s",
+            FileKind::Compose => "compose",
+            FileKind::CloudFormation => "cfn",
+            FileKind::Actions => "gha",
+            FileKind::Yaml => "yaml",
+            FileKind::Json => "json",
+            FileKind::Terraform => "tf",
+            FileKind::TerraformVars => "tfvars",
+            FileKind::TerraformJson => "tf.json",
+            FileKind::Dockerfile => "docker",
+            FileKind::Text => "text",
+        }
+    }
+}
+
+/// The kind a file's name alone says.
+pub fn kind_by_name(path: &Path) -> FileKind {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+        FileKind::Env
+    } else if lower.ends_with(".tf") {
+        FileKind::Terraform
+    } else if lower.ends_with(".tfvars") {
+        FileKind::TerraformVars
+    } else if lower.ends_with(".tf.json") {
+        FileKind::TerraformJson
+    } else if lower == "dockerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower == "containerfile"
+    {
+        FileKind::Dockerfile
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        FileKind::Yaml
+    } else if lower.ends_with(".json") || lower.ends_with(".template") {
+        FileKind::Json
+    } else {
+        FileKind::Text
+    }
+}
+
+/// Why a file is not parsed at all, if it should not be: Helm chart
+/// templates are Go templates, not YAML, until `helm template` renders them.
+pub fn skip_reason(path: &Path, text: &str) -> Option<String> {
+    let in_templates = path.parent().is_some_and(|p| p.ends_with("templates"));
+    let chart = path
+        .parent()
+        .and_then(Path::parent)
+        .is_some_and(|p| p.join("Chart.yaml").is_file() || p.join("Chart.yml").is_file());
+    let yaml_like = matches!(kind_by_name(path), FileKind::Yaml)
+        || path.extension().is_some_and(|e| e == "tpl");
+    if in_templates && chart && yaml_like && text.contains("{{") {
+        return Some(
+            "Helm chart template: not YAML until rendered (scan the output of `helm template`)"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The parsed file: its kind and resources.
+pub struct Parsed {
+    /// What the file turned out to be.
+    pub kind: FileKind,
+    /// The resources, starting with the `file` resource.
+    pub resources: Vec<Resource>,
+    /// The error that stopped the parser, if one did.
+    pub error: Option<ParseError>,
+}
+
+/// Parses `file` and extracts its resources. Never fails: a parse error is
+/// returned beside whatever could be extracted (at least the `file` resource,
+/// so keys in a broken file are still found).
+pub fn parse(file: &SourceFile) -> Parsed {
+    let mut kind = kind_by_name(&file.path);
+    let result = match kind {
+        FileKind::Env => dotenv::extract(file),
+        FileKind::Terraform => terraform::extract(file),
+        FileKind::TerraformVars => terraform::extract_tfvars(file),
+        FileKind::TerraformJson => terraform::extract_tf_json(file),
+        FileKind::Dockerfile => dockerfile::extract(file),
+        FileKind::Yaml => yaml_family(file, &mut kind),
+        FileKind::Json => json_family(file, &mut kind),
+        _ => Ok(Vec::new()),
+    };
+    let mut resources = vec![file_resource(file)];
+    let error = match result {
+        Ok(found) => {
+            resources.extend(found.into_iter().map(|mut r| {
+                r.parent = r.parent.map(|p| p + 1);
+                r
+            }));
+            None
+        }
+        Err(e) => Some(e),
+    };
+    Parsed {
+        kind,
+        resources,
+        error,
+    }
+}
+
+/// The `file` resource: the whole text, for detectors that read text.
+fn file_resource(file: &SourceFile) -> Resource {
+    let path = file.display_path();
+    Resource::new(
+        "file",
+        path.clone(),
+        Span::new(0, 0),
+        Node::new(Span::new(0, 0), Value::Null),
+    )
+    .with_address(path)
+}
+
+fn yaml_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
+    let docs = yaml::parse(&file.text)?;
+    let path = file.display_path();
+    let roots: Vec<&Node> = docs.iter().map(|d| &d.root).collect();
+    *kind = classify(&path, &roots);
+    match kind {
+        FileKind::Actions => Ok(actions::extract(file, &docs)),
+        FileKind::CloudFormation => Ok(docs
+            .iter()
+            .flat_map(|d| cloudformation::extract(&d.root))
+            .collect()),
+        FileKind::Compose => Ok(docs
+            .iter()
+            .flat_map(|d| compose::extract(file, &d.root))
+            .collect()),
+        FileKind::Kubernetes => Ok(kubernetes::extract(file, &docs)),
+        _ => Ok(Vec::new()),
+    }
+}
+
+fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
+    // Only JSON that looks like infrastructure is parsed; other JSON (package
+    // locks, notebooks) is text for the key detectors.
+    let text = &file.text;
+    let looks_like = text.contains("AWSTemplateFormatVersion")
+        || text.contains("\"AWS::")
+        || (text.contains("\"apiVersion\"") && text.contains("\"kind\""));
+    if !looks_like {
+        *kind = FileKind::Text;
+        return Ok(Vec::new());
+    }
+    let root = json::parse(file)?;
+    *kind = classify(&file.display_path(), &[&root]);
+    match kind {
+        FileKind::CloudFormation => Ok(cloudformation::extract(&root)),
+        FileKind::Kubernetes => {
+            let docs = [yaml::Document {
+                start: root.span.start,
+                root,
+            }];
+            Ok(kubernetes::extract(file, &docs))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Decides what YAML or JSON documents are.
+fn classify(path: &str, roots: &[&Node]) -> FileKind {
+    let is_yaml = path.ends_with(".yml") || path.ends_with(".yaml");
+    if path.contains(".github/workflows/") && is_yaml {
+        return FileKind::Actions;
+    }
+    if roots.iter().any(|r| cloudformation::is_template(r)) {
+        return FileKind::CloudFormation;
+    }
+    if roots
+        .iter()
+        .any(|r| r.get("apiVersion").is_some() && r.get("kind").is_some())
+    {
+        return FileKind::Kubernetes;
+    }
+    if roots
+        .iter()
+        .any(|r| matches!(r.get("services").map(|s| &s.value), Some(Value::Map(_))))
+    {
+        return FileKind::Compose;
+    }
+    if is_yaml {
+        FileKind::Yaml
+    } else {
+        FileKind::Json
+    }
+}

@@ -1,0 +1,100 @@
+//! docker-compose files to `compose/service` resources.
+//!
+//! The list form of `environment` (`- KEY=value`) is rewritten into the
+//! mapping form, with the key and value spans split at `=`, so rules read
+//! one shape and findings underline just the value.
+
+use crate::resource::Resource;
+use crate::source::{SourceFile, Span};
+use crate::tree::{Entry, Node, Value};
+
+/// One `compose/service` per service of a compose document.
+pub fn extract(file: &SourceFile, root: &Node) -> Vec<Resource> {
+    let Some(services) = root.get("services") else {
+        return Vec::new();
+    };
+    services
+        .entries()
+        .iter()
+        .map(|e| {
+            let body = normalise(file, &e.value);
+            let span = e.key_span;
+            let mut r = Resource::new("compose/service", e.key.clone(), span, body)
+                .with_address(format!("compose/service/{}", e.key));
+            r.ref_names = vec![e.key.clone()];
+            r
+        })
+        .collect()
+}
+
+fn normalise(file: &SourceFile, service: &Node) -> Node {
+    let mut service = service.clone();
+    if let Value::Map(entries) = &mut service.value {
+        for e in entries.iter_mut() {
+            if e.key == "environment" || e.key == "args" {
+                e.value = list_to_map(file, &e.value);
+            }
+            if e.key == "build" {
+                if let Value::Map(build) = &mut e.value.value {
+                    for b in build.iter_mut().filter(|b| b.key == "args") {
+                        b.value = list_to_map(file, &b.value);
+                    }
+                }
+            }
+        }
+    }
+    service
+}
+
+/// `[KEY=value, OTHER]` → `{KEY: value, OTHER: null}`.
+fn list_to_map(file: &SourceFile, node: &Node) -> Node {
+    let Value::Seq(items) = &node.value else {
+        return node.clone();
+    };
+    let entries = items
+        .iter()
+        .filter_map(|item| {
+            let text = item.as_str()?;
+            let raw = file.slice(item.span);
+            let quote = usize::from(raw.starts_with(['"', '\'']));
+            match text.split_once('=') {
+                Some((k, v)) => {
+                    let key_start = item.span.start + quote;
+                    let value_start = key_start + k.len() + 1;
+                    Some(Entry {
+                        key: k.trim().to_string(),
+                        key_span: Span::new(key_start, key_start + k.len()),
+                        value: Node::new(
+                            Span::new(value_start, (item.span.end - quote).max(value_start)),
+                            Value::Str(v.to_string()),
+                        ),
+                    })
+                }
+                None => Some(Entry {
+                    key: text.trim().to_string(),
+                    key_span: item.span,
+                    value: Node::new(item.span, Value::Null),
+                }),
+            }
+        })
+        .collect();
+    Node::new(node.span, Value::Map(entries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inputs::yaml;
+
+    #[test]
+    fn environment_list_becomes_a_map_with_value_spans() {
+        let text = "services:\n  api:\n    environment:\n      - OPENAI_BASE_URL=http://x\n      - \"DEBUG=1\"\n";
+        let file = SourceFile::new("compose.yaml", text);
+        let root = yaml::parse(text).unwrap().remove(0).root;
+        let res = extract(&file, &root);
+        let env = res[0].body.get("environment").unwrap();
+        let url = env.get("OPENAI_BASE_URL").unwrap();
+        assert_eq!(file.slice(url.span), "http://x");
+        assert_eq!(file.slice(env.get("DEBUG").unwrap().span), "1");
+    }
+}

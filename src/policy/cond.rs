@@ -1,0 +1,734 @@
+//! Conditions: the assertion language, compiled from the policy's JSON form.
+//!
+//! A condition is a mapping with one shape key: `path` (a test on the values
+//! a path selects), `all` / `any` / `not`, `each` / `some` (over the elements
+//! of a collection), `related` (another resource that refers to this one or
+//! that this one refers to), `parent`, `project` (a resource anywhere in the
+//! scan) or `detector` (a named engine function). Compiling checks every
+//! operator, regex and path once, and reports each problem with the JSON
+//! pointer of the sub-condition, which the loader turns into a file and line.
+
+use std::collections::BTreeMap;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use serde_json::{Map, Value as J};
+
+use crate::tree::{PathStep, parse_path};
+
+/// A compiled condition.
+#[derive(Debug, Clone)]
+pub enum Cond {
+    /// Every condition holds.
+    All(Vec<Cond>),
+    /// At least one holds.
+    Any(Vec<Cond>),
+    /// The condition does not hold.
+    Not(Box<Cond>),
+    /// A test on the values a path selects.
+    Test(Test),
+    /// Every element of a collection (that passes `filter`) satisfies `assert`.
+    Each(Iter),
+    /// At least one element satisfies `assert`.
+    Some(Iter),
+    /// A related resource exists (and satisfies `filter`).
+    Related(Related),
+    /// The condition holds on the enclosing resource.
+    Parent(Box<Cond>),
+    /// A resource of these kinds exists anywhere in the scan.
+    Project {
+        /// The kinds.
+        kinds: KindSet,
+        /// What it must satisfy.
+        filter: Option<Box<Cond>>,
+    },
+    /// A named engine function with its params.
+    Detector {
+        /// Its name.
+        name: String,
+        /// Its params, params of the rule substituted.
+        params: J,
+    },
+}
+
+/// Where a test reads its values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Path {
+    /// A path into the current node.
+    Steps(Vec<PathStep>),
+    /// `@key`: the key of the current element (or the resource's name).
+    Key,
+    /// `@name`: the resource's name.
+    Name,
+    /// `@env`: the resource's environment.
+    Env,
+    /// `@file`: the resource's file path.
+    File,
+    /// `@kind`: the resource's kind.
+    Kind,
+}
+
+/// A test on the values a path selects.
+#[derive(Debug, Clone)]
+pub struct Test {
+    /// The values.
+    pub path: Path,
+    /// The comparison.
+    pub op: Op,
+    /// What a missing value means.
+    pub missing: Missing,
+    /// Whether all selected values or any one must pass.
+    pub any: bool,
+}
+
+/// What a test concludes when the path selects nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// The test fails (the default for comparisons).
+    Fail,
+    /// The test passes.
+    Pass,
+    /// The files cannot settle it.
+    Unknown,
+}
+
+/// A comparison.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// The path selects a non-null value.
+    Exists,
+    /// The path selects nothing, or null.
+    Absent,
+    /// Equal (numbers and booleans compare by value, strings by text).
+    Equals(J),
+    /// Not equal.
+    NotEquals(J),
+    /// One of.
+    In(Vec<J>),
+    /// None of.
+    NotIn(Vec<J>),
+    /// The text matches.
+    Matches(Regex),
+    /// The text does not match.
+    NotMatches(Regex),
+    /// A sequence holds the value, or a string holds the substring.
+    Contains(J),
+    /// Neither.
+    NotContains(J),
+    /// Greater than.
+    Gt(f64),
+    /// At least.
+    Ge(f64),
+    /// Less than.
+    Lt(f64),
+    /// At most.
+    Le(f64),
+    /// A duration (`90`, `90d`, `7776000s`, `rate(90 days)`, `P90D`) is at most N days.
+    DaysLe(f64),
+    /// A duration is at least N days.
+    DaysGe(f64),
+    /// A date is more than N days before `--now`.
+    OlderThanDays(f64),
+    /// An empty string, sequence or mapping.
+    Empty,
+    /// A non-empty one.
+    NotEmpty,
+    /// A name that secrets go under (`*_API_KEY`, `PASSWORD`…), per the secrets detector data.
+    SecretName,
+    /// A literal that looks like a real secret: not a placeholder or reference, high entropy or a known key shape.
+    SecretLiteral,
+    /// A reference or placeholder (`${VAR}`, `changeme`…).
+    Placeholder,
+}
+
+/// `each` and `some`.
+#[derive(Debug, Clone)]
+pub struct Iter {
+    /// The collection.
+    pub path: Vec<PathStep>,
+    /// Only elements for which this holds.
+    pub filter: Option<Box<Cond>>,
+    /// What each (or some) element must satisfy.
+    pub assert: Box<Cond>,
+    /// Read a mapping as one element (`as: list`) rather than as its entries.
+    pub as_list: bool,
+}
+
+/// `related`.
+#[derive(Debug, Clone)]
+pub struct Related {
+    /// The related resource's kinds.
+    pub kinds: KindSet,
+    /// A path on the related resource whose value refers to this one.
+    pub via: Option<Vec<PathStep>>,
+    /// A path on this resource whose value refers to the related one.
+    pub refs: Option<Vec<PathStep>>,
+    /// What the related resource must satisfy.
+    pub filter: Option<Box<Cond>>,
+}
+
+/// A set of resource-kind patterns.
+#[derive(Debug, Clone)]
+pub struct KindSet {
+    /// The patterns as written.
+    pub patterns: Vec<String>,
+    set: GlobSet,
+}
+
+impl KindSet {
+    /// Compiles kind patterns; `*` matches any run of characters, `/` included.
+    pub fn new(patterns: &[String]) -> Result<Self, String> {
+        let mut builder = GlobSetBuilder::new();
+        for p in patterns {
+            builder.add(Glob::new(p).map_err(|e| format!("bad kind pattern `{p}`: {e}"))?);
+        }
+        let set = builder.build().map_err(|e| e.to_string())?;
+        Ok(KindSet {
+            patterns: patterns.to_vec(),
+            set,
+        })
+    }
+
+    /// Whether `kind` matches one of the patterns.
+    pub fn matches(&self, kind: &str) -> bool {
+        self.set.is_match(kind)
+    }
+}
+
+/// A problem in a condition: what, and the JSON pointer where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondError {
+    /// JSON pointer into the rule, e.g. `/assert/all/1/op`.
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// The operators a `path` test accepts.
+pub const OPS: [&str; 23] = [
+    "exists",
+    "absent",
+    "equals",
+    "not_equals",
+    "in",
+    "not_in",
+    "matches",
+    "not_matches",
+    "contains",
+    "not_contains",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "days_le",
+    "days_ge",
+    "older_than_days",
+    "empty",
+    "not_empty",
+    "secret_name",
+    "secret_literal",
+    "placeholder",
+    "truthy",
+];
+
+/// The named detectors the engine provides.
+pub const DETECTORS: [&str; 3] = ["secret_keys", "key_reuse", "not_gitignored"];
+
+/// Compiles conditions with a rule's params at hand.
+pub struct Compiler<'a> {
+    /// The rule's effective params.
+    pub params: &'a BTreeMap<String, J>,
+    /// Problems found so far.
+    pub errors: Vec<CondError>,
+}
+
+impl Compiler<'_> {
+    fn err(&mut self, pointer: &str, message: impl Into<String>, help: Option<&str>) {
+        self.errors.push(CondError {
+            pointer: pointer.to_string(),
+            message: message.into(),
+            help: help.map(str::to_string),
+        });
+    }
+
+    /// Compiles `value`, found at `pointer`; `None` when it had errors (recorded).
+    pub fn compile(&mut self, value: &J, pointer: &str) -> Option<Cond> {
+        let Some(map) = value.as_object() else {
+            self.err(
+                pointer,
+                "a condition must be a mapping",
+                Some("e.g. `{path: encrypted, op: equals, value: true}`"),
+            );
+            return None;
+        };
+        let shape = [
+            "path", "all", "any", "not", "each", "some", "related", "parent", "project", "detector",
+        ];
+        let present: Vec<&str> = shape
+            .iter()
+            .copied()
+            .filter(|k| map.contains_key(*k))
+            .collect();
+        match present.as_slice() {
+            [] => {
+                self.err(pointer, "a condition needs one of: path, all, any, not, each, some, related, parent, project, detector", None);
+                None
+            }
+            [one] => self.compile_shape(one, map, pointer),
+            many => {
+                self.err(
+                    pointer,
+                    format!("a condition takes one of {}, not several", many.join(", ")),
+                    Some("combine them with `all:` or `any:`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn compile_shape(&mut self, shape: &str, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
+        let at = |k: &str| format!("{pointer}/{k}");
+        match shape {
+            "all" | "any" => {
+                let list = map[shape].as_array();
+                let Some(list) = list.filter(|l| !l.is_empty()) else {
+                    self.err(
+                        &at(shape),
+                        format!("`{shape}` takes a non-empty list of conditions"),
+                        None,
+                    );
+                    return None;
+                };
+                let mut out = Vec::new();
+                for (i, c) in list.iter().enumerate() {
+                    out.extend(self.compile(c, &format!("{pointer}/{shape}/{i}")));
+                }
+                (out.len() == list.len()).then(|| {
+                    if shape == "all" {
+                        Cond::All(out)
+                    } else {
+                        Cond::Any(out)
+                    }
+                })
+            }
+            "not" => Some(Cond::Not(Box::new(self.compile(&map["not"], &at("not"))?))),
+            "parent" => Some(Cond::Parent(Box::new(
+                self.compile(&map["parent"], &at("parent"))?,
+            ))),
+            "each" | "some" => self.iter(shape, map, pointer),
+            "related" => self.related(&map["related"], &at("related")),
+            "project" => {
+                let inner = map["project"].as_object();
+                let Some(inner) = inner else {
+                    self.err(
+                        &at("project"),
+                        "`project` takes `{kinds: [...], where: condition}`",
+                        None,
+                    );
+                    return None;
+                };
+                let kinds = self.kinds(inner.get("kinds"), &format!("{pointer}/project/kinds"))?;
+                let filter =
+                    self.optional(inner.get("where"), &format!("{pointer}/project/where"))?;
+                Some(Cond::Project { kinds, filter })
+            }
+            "detector" => {
+                let name = map["detector"].as_str().unwrap_or_default();
+                if !DETECTORS.contains(&name) {
+                    self.err(
+                        &at("detector"),
+                        format!("unknown detector `{name}`"),
+                        Some(&format!("known detectors: {}", DETECTORS.join(", "))),
+                    );
+                    return None;
+                }
+                let params = substitute(map.get("params").cloned().unwrap_or(J::Null), self.params);
+                Some(Cond::Detector {
+                    name: name.to_string(),
+                    params,
+                })
+            }
+            _ => self.test(map, pointer),
+        }
+    }
+
+    fn optional(&mut self, value: Option<&J>, pointer: &str) -> Option<Option<Box<Cond>>> {
+        match value {
+            None => Some(None),
+            Some(v) => Some(Some(Box::new(self.compile(v, pointer)?))),
+        }
+    }
+
+    fn kinds(&mut self, value: Option<&J>, pointer: &str) -> Option<KindSet> {
+        let list: Vec<String> = match value {
+            Some(J::String(s)) => vec![s.clone()],
+            Some(J::Array(a)) if !a.is_empty() => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => {
+                self.err(
+                    pointer,
+                    "`kinds` takes a resource kind or a list of them",
+                    Some("e.g. `kinds: [tf/resource/aws_s3_bucket]`"),
+                );
+                return None;
+            }
+        };
+        match KindSet::new(&list) {
+            Ok(set) => Some(set),
+            Err(e) => {
+                self.err(pointer, e, None);
+                None
+            }
+        }
+    }
+
+    fn path(&mut self, value: Option<&J>, pointer: &str) -> Option<Vec<PathStep>> {
+        let Some(text) = value.and_then(J::as_str) else {
+            self.err(pointer, "a path must be a string", None);
+            return None;
+        };
+        match parse_path(text) {
+            Ok(steps) => Some(steps),
+            Err(e) => {
+                self.err(
+                    pointer,
+                    e,
+                    Some(
+                        "paths look like `spec.containers[0].env` or `Properties[\"Fn::GetAtt\"]`",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn iter(&mut self, shape: &str, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
+        self.only(map, &[shape, "where", "assert", "as"], pointer);
+        let as_list = match map.get("as").and_then(J::as_str) {
+            None | Some("entries") => false,
+            Some("list") => true,
+            Some(other) => {
+                self.err(
+                    &format!("{pointer}/as"),
+                    format!("`as` is list or entries, not `{other}`"),
+                    None,
+                );
+                return None;
+            }
+        };
+        let path = self.path(map.get(shape), &format!("{pointer}/{shape}"))?;
+        let filter = self.optional(map.get("where"), &format!("{pointer}/where"))?;
+        let Some(assert) = map.get("assert") else {
+            self.err(
+                pointer,
+                format!("`{shape}` needs an `assert` condition for the elements"),
+                None,
+            );
+            return None;
+        };
+        let assert = Box::new(self.compile(assert, &format!("{pointer}/assert"))?);
+        let it = Iter {
+            path,
+            filter,
+            assert,
+            as_list,
+        };
+        Some(if shape == "each" {
+            Cond::Each(it)
+        } else {
+            Cond::Some(it)
+        })
+    }
+
+    fn related(&mut self, value: &J, pointer: &str) -> Option<Cond> {
+        let Some(map) = value.as_object() else {
+            self.err(
+                pointer,
+                "`related` takes `{kinds, via | refs, where}`",
+                None,
+            );
+            return None;
+        };
+        self.only(map, &["kinds", "via", "refs", "where"], pointer);
+        let kinds = self.kinds(map.get("kinds"), &format!("{pointer}/kinds"))?;
+        let via = match map.get("via") {
+            Some(v) => Some(self.path(Some(v), &format!("{pointer}/via"))?),
+            None => None,
+        };
+        let refs = match map.get("refs") {
+            Some(v) => Some(self.path(Some(v), &format!("{pointer}/refs"))?),
+            None => None,
+        };
+        if via.is_none() && refs.is_none() {
+            self.err(pointer, "`related` needs `via` (their path that refers to this resource) or `refs` (this resource's path that refers to them)", None);
+            return None;
+        }
+        let filter = self.optional(map.get("where"), &format!("{pointer}/where"))?;
+        Some(Cond::Related(Related {
+            kinds,
+            via,
+            refs,
+            filter,
+        }))
+    }
+
+    fn only(&mut self, map: &Map<String, J>, allowed: &[&str], pointer: &str) {
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                self.err(
+                    &format!("{pointer}/{key}"),
+                    format!("unknown field `{key}` here"),
+                    Some(&format!("allowed: {}", allowed.join(", "))),
+                );
+            }
+        }
+    }
+
+    fn test(&mut self, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
+        self.only(
+            map,
+            &["path", "op", "value", "missing", "quantifier"],
+            pointer,
+        );
+        let path = match map.get("path").and_then(J::as_str) {
+            Some("@key") => Path::Key,
+            Some("@name") => Path::Name,
+            Some("@env") => Path::Env,
+            Some("@file") => Path::File,
+            Some("@kind") => Path::Kind,
+            _ => Path::Steps(self.path(map.get("path"), &format!("{pointer}/path"))?),
+        };
+        let op_name = map.get("op").and_then(J::as_str).unwrap_or("exists");
+        let value = map
+            .get("value")
+            .cloned()
+            .map(|v| substitute(v, self.params));
+        let op = self.op(op_name, value, pointer)?;
+        let missing = match map.get("missing").and_then(J::as_str) {
+            None => match op {
+                Op::Absent
+                | Op::NotEquals(_)
+                | Op::NotIn(_)
+                | Op::NotMatches(_)
+                | Op::NotContains(_) => Missing::Pass,
+                _ => Missing::Fail,
+            },
+            Some("fail") => Missing::Fail,
+            Some("pass") => Missing::Pass,
+            Some("unknown") => Missing::Unknown,
+            Some(other) => {
+                self.err(
+                    &format!("{pointer}/missing"),
+                    format!("`missing` is pass, fail or unknown, not `{other}`"),
+                    None,
+                );
+                return None;
+            }
+        };
+        let any = match map.get("quantifier").and_then(J::as_str) {
+            None | Some("all") => false,
+            Some("any") => true,
+            Some(other) => {
+                self.err(
+                    &format!("{pointer}/quantifier"),
+                    format!("`quantifier` is all or any, not `{other}`"),
+                    None,
+                );
+                return None;
+            }
+        };
+        Some(Cond::Test(Test {
+            path,
+            op,
+            missing,
+            any,
+        }))
+    }
+
+    fn op(&mut self, name: &str, value: Option<J>, pointer: &str) -> Option<Op> {
+        let at = format!("{pointer}/value");
+        let needs_value = !matches!(
+            name,
+            "exists"
+                | "absent"
+                | "empty"
+                | "not_empty"
+                | "secret_name"
+                | "secret_literal"
+                | "placeholder"
+                | "truthy"
+        );
+        let value = match (needs_value, value) {
+            (true, None) => {
+                self.err(pointer, format!("`op: {name}` needs a `value`"), None);
+                return None;
+            }
+            (_, v) => v.unwrap_or(J::Null),
+        };
+        let number = |c: &mut Self| -> Option<f64> {
+            let n = value
+                .as_f64()
+                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
+            if n.is_none() {
+                c.err(
+                    &at,
+                    format!("`op: {name}` compares numbers; `{value}` is not one"),
+                    None,
+                );
+            }
+            n
+        };
+        let regex = |c: &mut Self| -> Option<Regex> {
+            let text = value.as_str().unwrap_or_default();
+            match Regex::new(text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    c.err(
+                        &at,
+                        format!("bad regex: {e}"),
+                        Some("the syntax is Rust's `regex` crate (no look-around)"),
+                    );
+                    None
+                }
+            }
+        };
+        let list = |c: &mut Self| -> Option<Vec<J>> {
+            match &value {
+                J::Array(items) => Some(items.clone()),
+                _ => {
+                    c.err(&at, format!("`op: {name}` takes a list"), None);
+                    None
+                }
+            }
+        };
+        Some(match name {
+            "exists" => Op::Exists,
+            "absent" => Op::Absent,
+            "equals" => Op::Equals(value),
+            "truthy" => Op::Equals(J::Bool(true)),
+            "not_equals" => Op::NotEquals(value),
+            "in" => Op::In(list(self)?),
+            "not_in" => Op::NotIn(list(self)?),
+            "matches" => Op::Matches(regex(self)?),
+            "not_matches" => Op::NotMatches(regex(self)?),
+            "contains" => Op::Contains(value),
+            "not_contains" => Op::NotContains(value),
+            "gt" => Op::Gt(number(self)?),
+            "ge" => Op::Ge(number(self)?),
+            "lt" => Op::Lt(number(self)?),
+            "le" => Op::Le(number(self)?),
+            "days_le" => Op::DaysLe(number(self)?),
+            "days_ge" => Op::DaysGe(number(self)?),
+            "older_than_days" => Op::OlderThanDays(number(self)?),
+            "empty" => Op::Empty,
+            "not_empty" => Op::NotEmpty,
+            "secret_name" => Op::SecretName,
+            "secret_literal" => Op::SecretLiteral,
+            "placeholder" => Op::Placeholder,
+            other => {
+                self.err(
+                    &format!("{pointer}/op"),
+                    format!("unknown operator `{other}`"),
+                    Some(&format!("operators: {}", OPS.join(", "))),
+                );
+                return None;
+            }
+        })
+    }
+}
+
+/// Replaces `{{params.NAME}}` in strings with the param's value: a string that
+/// is only the placeholder takes the param's type, so `"{{params.max_days}}"`
+/// becomes the number 90.
+pub fn substitute(value: J, params: &BTreeMap<String, J>) -> J {
+    match value {
+        J::String(s) => {
+            let trimmed = s.trim();
+            if let Some(name) = trimmed
+                .strip_prefix("{{params.")
+                .and_then(|r| r.strip_suffix("}}"))
+            {
+                if let Some(v) = params.get(name.trim()) {
+                    return v.clone();
+                }
+            }
+            if !s.contains("{{params.") {
+                return J::String(s);
+            }
+            let mut out = s;
+            for (k, v) in params {
+                let text = match v {
+                    J::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                out = out.replace(&format!("{{{{params.{k}}}}}"), &text);
+            }
+            J::String(out)
+        }
+        J::Array(items) => J::Array(items.into_iter().map(|v| substitute(v, params)).collect()),
+        J::Object(map) => J::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, substitute(v, params)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn compile(v: J) -> Result<Cond, Vec<CondError>> {
+        let params = BTreeMap::from([("max_days".to_string(), json!(90))]);
+        let mut c = Compiler {
+            params: &params,
+            errors: vec![],
+        };
+        let out = c.compile(&v, "/assert");
+        if c.errors.is_empty() {
+            Ok(out.unwrap())
+        } else {
+            Err(c.errors)
+        }
+    }
+
+    #[test]
+    fn params_become_typed_values() {
+        let c =
+            compile(json!({"path": "days", "op": "le", "value": "{{params.max_days}}"})).unwrap();
+        let Cond::Test(t) = c else { panic!() };
+        assert!(matches!(t.op, Op::Le(n) if n == 90.0));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_pointer() {
+        let errs = compile(json!({"all": [
+            {"path": "a", "op": "bigger"},
+            {"path": "b", "op": "matches", "value": "("},
+            {"path": "c", "colour": "red"}
+        ]}))
+        .unwrap_err();
+        let pointers: Vec<&str> = errs.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/assert/all/0/op",
+                "/assert/all/1/value",
+                "/assert/all/2/colour"
+            ]
+        );
+    }
+
+    #[test]
+    fn kind_patterns_glob() {
+        let k = KindSet::new(&["tf/resource/aws_*".to_string()]).unwrap();
+        assert!(k.matches("tf/resource/aws_s3_bucket"));
+        assert!(!k.matches("cfn/AWS::S3::Bucket"));
+    }
+}
