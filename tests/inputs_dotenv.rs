@@ -244,3 +244,38 @@ fn every_env_file_of_the_corpus_parses_cleanly() {
     println!("{count} corpus .env files parsed");
     assert!(count > 0);
 }
+
+/// Any text at all gives resources or an error, never a panic.
+#[test]
+fn arbitrary_text_never_panics() {
+    let alphabet = [
+        "FAKE_A", "=", "=", " ", "\t", "\n", "\r\n", "#", "\"", "'", "`", "\\", "$", "{", "}",
+        "é€", "export ", "value",
+    ];
+    let mut seed: u64 = 0x5eed;
+    for _ in 0..3000 {
+        seed = next(seed);
+        let len = (seed >> 40) as usize % 40;
+        let text: String = (0..len)
+            .map(|_| {
+                seed = next(seed);
+                alphabet[(seed >> 33) as usize % alphabet.len()]
+            })
+            .collect();
+        let file = SourceFile::new("fuzz.env", &text);
+        if let Ok((vars, skipped)) = dotenv::parse(&file) {
+            for r in &vars {
+                assert!(
+                    r.span.end <= text.len() && r.body.span.end <= r.span.end,
+                    "{text:?}"
+                );
+            }
+            assert!(skipped.iter().all(|e| e.offset <= text.len()));
+        }
+    }
+}
+
+/// A linear congruential step; only the high bits are used, the low ones cycle fast.
+fn next(seed: u64) -> u64 {
+    seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1)
+}
