@@ -5,10 +5,16 @@
 //! evaluates [`policy`] rules against them, and the one
 //! [`result::ScanResult`] is rendered in every format.
 
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod discover;
 pub mod engine;
 pub mod inputs;
 pub mod policy;
+pub mod report;
 pub mod resource;
 pub mod result;
+pub mod scan;
 pub mod source;
 pub mod tree;

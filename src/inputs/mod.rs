@@ -150,8 +150,8 @@ pub struct Parsed {
     pub kind: FileKind,
     /// The resources, starting with the `file` resource.
     pub resources: Vec<Resource>,
-    /// The error that stopped the parser, if one did.
-    pub error: Option<ParseError>,
+    /// The error that stopped the parser, and problems it read past.
+    pub errors: Vec<ParseError>,
 }
 
 /// Parses `file` and extracts its resources. Never fails: a parse error is
@@ -159,12 +159,19 @@ pub struct Parsed {
 /// so keys in a broken file are still found).
 pub fn parse(file: &SourceFile) -> Parsed {
     let mut kind = kind_by_name(&file.path);
+    let mut errors = Vec::new();
+    let mut with_problems = |parsed: Result<(Vec<Resource>, Vec<ParseError>), ParseError>| {
+        parsed.map(|(resources, problems)| {
+            errors.extend(problems);
+            resources
+        })
+    };
     let result = match kind {
-        FileKind::Env => dotenv::extract(file),
+        FileKind::Env => with_problems(dotenv::parse(file)),
         FileKind::Terraform => terraform::extract(file),
         FileKind::TerraformVars => terraform::extract_tfvars(file),
         FileKind::TerraformJson => terraform::extract_tf_json(file),
-        FileKind::Dockerfile => dockerfile::extract(file),
+        FileKind::Dockerfile => with_problems(dockerfile::parse(file)),
         FileKind::Yaml => yaml_family(file, &mut kind),
         FileKind::Json => json_family(file, &mut kind),
         _ => Ok(Vec::new()),

@@ -1,0 +1,118 @@
+//! The command line, as clap derive types. DESIGN.md's "Command line" is the map.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Checks the files a team keeps in its repository against policies for API
+/// keys and the data around them: key isolation, least privilege, rotation,
+/// encryption, retention and monitoring.
+#[derive(Debug, Parser)]
+#[command(name = "vouch", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+    /// More log output on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and report findings.
+    Check(CheckArgs),
+    /// List the rules in force.
+    Policies(PoliciesArgs),
+    /// Explain what a rule checks, why, and how to fix it.
+    Explain(ExplainArgs),
+    /// Check policy files (and config files) without scanning anything.
+    Validate(ValidateArgs),
+}
+
+/// Where policies come from (shared by check, policies, explain).
+#[derive(Debug, Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// Add a policy file or folder (repeatable).
+    #[arg(long = "policy", value_name = "PATH")]
+    pub policies: Vec<PathBuf>,
+    /// Use only the given policies, not the built-in pack.
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+/// `vouch check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to scan.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Policies.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The format printed on stdout: text, json, sarif, junit, markdown, html.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Also write FORMAT to FILE (repeatable), e.g. `-o sarif=vouch.sarif`.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    /// Lowest severity that fails the run: critical, high, medium, low, info, or never.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Skip paths matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// The date rotation ages and expiries are measured from (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_BYTES)]
+    pub max_file_size: u64,
+}
+
+/// `vouch policies`.
+#[derive(Debug, Args)]
+pub struct PoliciesArgs {
+    /// Policies.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// text or json.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+}
+
+/// `vouch explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The rule id (`VCH-ENC-001`) or name (`s3-bucket-unencrypted`).
+    pub rule: String,
+    /// Policies.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// `vouch validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Policy files or folders.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}

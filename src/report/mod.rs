@@ -1,0 +1,3 @@
+//! Renderers: every output format, from the one [`crate::result::ScanResult`].
+
+pub mod text;
