@@ -177,20 +177,17 @@ pub fn parse(file: &SourceFile) -> Parsed {
         _ => Ok(Vec::new()),
     };
     let mut resources = vec![file_resource(file)];
-    let error = match result {
-        Ok(found) => {
-            resources.extend(found.into_iter().map(|mut r| {
-                r.parent = r.parent.map(|p| p + 1);
-                r
-            }));
-            None
-        }
-        Err(e) => Some(e),
-    };
+    match result {
+        Ok(found) => resources.extend(found.into_iter().map(|mut r| {
+            r.parent = r.parent.map(|p| p + 1);
+            r
+        })),
+        Err(e) => errors.insert(0, e),
+    }
     Parsed {
         kind,
         resources,
-        error,
+        errors,
     }
 }
 
