@@ -22,7 +22,11 @@ pub fn run(cli: Cli) -> ExitCode {
     init_logging(cli.verbose, cli.quiet);
     let color = use_color(cli.color);
     miette::set_hook(Box::new(move |_| {
-        let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
         Box::new(miette::GraphicalReportHandler::new_themed(theme))
     }))
     .ok();
@@ -46,7 +50,9 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn is_broken_pipe(report: &miette::Report) -> bool {
-    report.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    report
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Whether to colour terminal output: `--color`, then `NO_COLOR` and `CLICOLOR_FORCE`, then the terminal.
@@ -60,7 +66,8 @@ pub fn use_color(choice: Color) -> bool {
             } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
                 true
             } else {
-                std::io::stdout().is_terminal() && std::env::var("TERM").map_or(true, |t| t != "dumb")
+                std::io::stdout().is_terminal()
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
             }
         }
     }
@@ -91,7 +98,11 @@ impl log::Log for StderrLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
-        let line = format!("vouch: {}: {}", record.level().as_str().to_ascii_lowercase(), record.args());
+        let line = format!(
+            "vouch: {}: {}",
+            record.level().as_str().to_ascii_lowercase(),
+            record.args()
+        );
         if record.level() == log::Level::Warn {
             static SEEN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());
             let hash = {
@@ -100,7 +111,9 @@ impl log::Log for StderrLogger {
                 line.hash(&mut h);
                 h.finish()
             };
-            let mut seen = SEEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut seen = SEEN
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if seen.contains(&hash) {
                 return;
             }

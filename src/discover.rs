@@ -46,13 +46,20 @@ impl Filter {
                 builder.add(Glob::new(dir).map_err(|e| e.to_string())?);
             }
         }
-        Ok(Filter { excludes: builder.build().map_err(|e| e.to_string())?, max_bytes })
+        Ok(Filter {
+            excludes: builder.build().map_err(|e| e.to_string())?,
+            max_bytes,
+        })
     }
 
     fn excluded(&self, path: &Path, root: &Path) -> bool {
         let shown = display_path(path);
-        let relative = path.strip_prefix(root).map(display_path).unwrap_or_default();
-        self.excludes.is_match(&shown) || (!relative.is_empty() && self.excludes.is_match(&relative))
+        let relative = path
+            .strip_prefix(root)
+            .map(display_path)
+            .unwrap_or_default();
+        self.excludes.is_match(&shown)
+            || (!relative.is_empty() && self.excludes.is_match(&relative))
     }
 }
 
@@ -63,24 +70,52 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
         if !root.exists() {
             return Err(format!("{}: no such file or folder", display_path(root)));
         }
-        let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-            let is_root = e.depth() == 0;
-            is_root || !(e.file_type().is_dir() && SKIP_DIRS.iter().any(|d| e.file_name() == *d)) && !filter.excluded(e.path(), root)
-        });
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let is_root = e.depth() == 0;
+                is_root
+                    || !(e.file_type().is_dir() && SKIP_DIRS.iter().any(|d| e.file_name() == *d))
+                        && !filter.excluded(e.path(), root)
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
-                    found.push(Found { path, skip: Some(format!("cannot be read: {e}")) });
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.clone());
+                    found.push(Found {
+                        path,
+                        skip: Some(format!("cannot be read: {e}")),
+                    });
                     continue;
                 }
             };
             if entry.file_type().is_file() {
-                let skip = entry.metadata().ok().filter(|m| m.len() > filter.max_bytes).map(|m| format!("larger than the size cap ({} bytes > {})", m.len(), filter.max_bytes));
-                found.push(Found { path: entry.into_path(), skip });
+                let skip = entry
+                    .metadata()
+                    .ok()
+                    .filter(|m| m.len() > filter.max_bytes)
+                    .map(|m| {
+                        format!(
+                            "larger than the size cap ({} bytes > {})",
+                            m.len(),
+                            filter.max_bytes
+                        )
+                    });
+                found.push(Found {
+                    path: entry.into_path(),
+                    skip,
+                });
             } else if entry.path_is_symlink() {
-                found.push(Found { path: entry.into_path(), skip: Some("symbolic link (not followed)".into()) });
+                found.push(Found {
+                    path: entry.into_path(),
+                    skip: Some("symbolic link (not followed)".into()),
+                });
             }
         }
     }
@@ -92,7 +127,9 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
 /// Reads a file as text; `Err` holds the reason to skip it (binary, not UTF-8, unreadable).
 pub fn read_text(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::new();
-    std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(|e| format!("cannot be read: {e}"))?;
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot be read: {e}"))?;
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary file".into());
     }

@@ -15,7 +15,9 @@ use crate::engine::{self};
 use crate::inputs::{self, FileKind, kubernetes};
 use crate::policy::PolicySet;
 use crate::resource::Resource;
-use crate::result::{FileError, GitInfo, ScanInfo, ScanResult, Skipped, Summary, Tool, SCHEMA_VERSION};
+use crate::result::{
+    FileError, GitInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Skipped, Summary, Tool,
+};
 use crate::source::{SourceFile, display_path};
 
 /// What to scan and how.
@@ -35,7 +37,13 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { roots: vec![PathBuf::from(".")], excludes: Vec::new(), max_bytes: discover::DEFAULT_MAX_BYTES, now: Utc::now().date_naive(), environments: EnvMap::default() }
+        ScanOptions {
+            roots: vec![PathBuf::from(".")],
+            excludes: Vec::new(),
+            max_bytes: discover::DEFAULT_MAX_BYTES,
+            now: Utc::now().date_naive(),
+            environments: EnvMap::default(),
+        }
     }
 }
 
@@ -52,9 +60,16 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
     let started_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let filter = Filter::new(&options.excludes, options.max_bytes)?;
     let found = discover::discover(&options.roots, &filter)?;
-    log::info!("{} files found under {} root(s)", found.len(), options.roots.len());
+    log::info!(
+        "{} files found under {} root(s)",
+        found.len(),
+        options.roots.len()
+    );
 
-    let outcomes: Vec<FileOutcome> = found.par_iter().map(|f| read_and_parse(f, options)).collect();
+    let outcomes: Vec<FileOutcome> = found
+        .par_iter()
+        .map(|f| read_and_parse(f, options))
+        .collect();
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
@@ -67,7 +82,8 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
             }
         }
     }
-    let secrets = SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
+    let secrets =
+        SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
     let project = Project::new(files, secrets);
     let evaluation = engine::evaluate(&project, policies, options.now);
 
@@ -105,7 +121,10 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
     let shown = display_path(&found.path);
     let skip = |reason: String| {
         log::debug!("skipped {shown}: {reason}");
-        FileOutcome::Skipped(Skipped { file: shown.clone(), reason })
+        FileOutcome::Skipped(Skipped {
+            file: shown.clone(),
+            reason,
+        })
     };
     if let Some(reason) = &found.skip {
         return skip(reason.clone());
@@ -119,19 +138,42 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
     }
     let source = SourceFile::new(found.path.clone(), &text);
     let parsed = inputs::parse(&source);
-    log::debug!("{shown}: {} with {} resources", parsed.kind.as_str(), parsed.resources.len());
-    let errors: Vec<FileError> = parsed.errors.into_iter().map(|e| {
-        let (line, _) = source.line_col(e.offset);
-        log::warn!("{shown}:{line}: could not be parsed: {}", e.message);
-        FileError { file: shown.clone(), line, message: e.message, origin: None }
-    }).collect();
+    log::debug!(
+        "{shown}: {} with {} resources",
+        parsed.kind.as_str(),
+        parsed.resources.len()
+    );
+    let errors: Vec<FileError> = parsed
+        .errors
+        .into_iter()
+        .map(|e| {
+            let (line, _) = source.line_col(e.offset);
+            log::warn!("{shown}:{line}: could not be parsed: {}", e.message);
+            FileError {
+                file: shown.clone(),
+                line,
+                message: e.message,
+                origin: None,
+            }
+        })
+        .collect();
     let mut resources = parsed.resources;
     assign_environments(&mut resources, &shown, &options.environments);
     let unit = match parsed.kind {
-        FileKind::Terraform | FileKind::TerraformVars | FileKind::TerraformJson => found.path.parent().map(display_path).unwrap_or_default(),
+        FileKind::Terraform | FileKind::TerraformVars | FileKind::TerraformJson => {
+            found.path.parent().map(display_path).unwrap_or_default()
+        }
         _ => shown.clone(),
     };
-    FileOutcome::Parsed(ScannedFile { source, kind: parsed.kind, resources, unit }, errors)
+    FileOutcome::Parsed(
+        ScannedFile {
+            source,
+            kind: parsed.kind,
+            resources,
+            unit,
+        },
+        errors,
+    )
 }
 
 /// Sets each resource's environment from config, its namespace (its own or
@@ -153,8 +195,15 @@ fn assign_environments(resources: &mut [Resource], path: &str, map: &EnvMap) {
 fn git_info(root: &std::path::Path) -> Option<GitInfo> {
     let dir = if root.is_dir() { root } else { root.parent()? };
     let git = |args: &[&str]| {
-        let out = std::process::Command::new("git").arg("-C").arg(dir).args(args).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
     let commit = git(&["rev-parse", "HEAD"])?;
     let branch = git(&["symbolic-ref", "--short", "-q", "HEAD"]).filter(|b| !b.is_empty());

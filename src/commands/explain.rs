@@ -12,10 +12,21 @@ use crate::policy::Rule;
 pub fn run(args: &ExplainArgs) -> miette::Result<Outcome> {
     let set = super::load_policies(&args.policy, &Default::default())?;
     let wanted = args.rule.to_ascii_lowercase();
-    let Some(rule) = set.rules.iter().find(|r| r.def.id.to_ascii_lowercase() == wanted || r.def.name == wanted) else {
-        miette::bail!(help = "`vouch policies` lists the rules", "no rule `{}`", args.rule);
+    let Some(rule) = set
+        .rules
+        .iter()
+        .find(|r| r.def.id.to_ascii_lowercase() == wanted || r.def.name == wanted)
+    else {
+        miette::bail!(
+            help = "`vouch policies` lists the rules",
+            "no rule `{}`",
+            args.rule
+        );
     };
-    std::io::stdout().lock().write_all(explain(rule).as_bytes()).into_diagnostic()?;
+    std::io::stdout()
+        .lock()
+        .write_all(explain(rule).as_bytes())
+        .into_diagnostic()?;
     Ok(Outcome::Clean)
 }
 
@@ -23,7 +34,12 @@ pub fn run(args: &ExplainArgs) -> miette::Result<Outcome> {
 pub fn explain(rule: &Rule) -> String {
     let d = &rule.def;
     let mut out = format!("# {} {}: {}\n\n", d.id, d.name, d.title);
-    out += &format!("- Area: {}\n- Severity: {}\n- Applies to: {}\n", d.area, rule.severity, d.target.kinds.join(", "));
+    out += &format!(
+        "- Area: {}\n- Severity: {}\n- Applies to: {}\n",
+        d.area,
+        rule.severity,
+        d.target.kinds.join(", ")
+    );
     if !d.controls.is_empty() {
         out += &format!("- Controls: {}\n", d.controls.join(", "));
     }

@@ -14,9 +14,15 @@ use crate::policy::load::{self, Overrides, PackSource};
 
 /// Loads the built-in pack (unless `--no-builtin`) and every `--policy` path.
 pub fn load_policies(args: &PolicyArgs, overrides: &Overrides) -> miette::Result<PolicySet> {
-    let mut sources = if args.no_builtin { Vec::new() } else { PackSource::builtin() };
+    let mut sources = if args.no_builtin {
+        Vec::new()
+    } else {
+        PackSource::builtin()
+    };
     for path in &args.policies {
-        let found = PackSource::from_path(path).into_diagnostic().wrap_err_with(|| format!("cannot read policy {}", path.display()))?;
+        let found = PackSource::from_path(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read policy {}", path.display()))?;
         sources.extend(found);
     }
     if sources.is_empty() {

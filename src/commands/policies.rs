@@ -19,18 +19,32 @@ pub fn run(args: &PoliciesArgs) -> miette::Result<Outcome> {
                 .iter()
                 .map(|r| json!({"id": r.def.id, "name": r.def.name, "title": r.def.title, "area": r.def.area, "severity": r.severity, "controls": r.def.controls, "targets": r.def.target.kinds, "pack": r.pack}))
                 .collect();
-            serde_json::to_string_pretty(&json!({"packs": set.packs, "rules": rules})).into_diagnostic()? + "\n"
+            serde_json::to_string_pretty(&json!({"packs": set.packs, "rules": rules}))
+                .into_diagnostic()?
+                + "\n"
         }
         "text" => {
             let mut out = String::new();
             for r in &set.rules {
-                let _ = writeln!(out, "{:<12} {:<8} {:<16} {:<36} {}", r.def.id, r.severity, r.def.area, r.def.name, r.def.title);
+                let _ = writeln!(
+                    out,
+                    "{:<12} {:<8} {:<16} {:<36} {}",
+                    r.def.id, r.severity, r.def.area, r.def.name, r.def.title
+                );
             }
-            let _ = writeln!(out, "\n{} rules in {} packs", set.rules.len(), set.packs.len());
+            let _ = writeln!(
+                out,
+                "\n{} rules in {} packs",
+                set.rules.len(),
+                set.packs.len()
+            );
             out
         }
         other => miette::bail!("unknown format `{other}` (text or json)"),
     };
-    std::io::stdout().lock().write_all(text.as_bytes()).into_diagnostic()?;
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .into_diagnostic()?;
     Ok(Outcome::Clean)
 }

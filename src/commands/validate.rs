@@ -8,10 +8,15 @@ use crate::policy::load::{self, PackSource};
 pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
     let mut sources = Vec::new();
     for path in &args.files {
-        let found = PackSource::from_path(path).map_err(|e| miette::miette!("{}: {e}", path.display()))?;
+        let found =
+            PackSource::from_path(path).map_err(|e| miette::miette!("{}: {e}", path.display()))?;
         sources.extend(found);
     }
     let set = load::load(&sources, &Default::default())?;
-    eprintln!("ok: {} rule(s) in {} file(s)", set.rules.len(), sources.len());
+    eprintln!(
+        "ok: {} rule(s) in {} file(s)",
+        set.rules.len(),
+        sources.len()
+    );
     Ok(Outcome::Clean)
 }

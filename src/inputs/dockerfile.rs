@@ -15,8 +15,8 @@ use lines::{Heredoc, Instruction};
 use words::{Joined, Unquoted, split_words, unquote};
 
 use crate::inputs::{Extracted, ParseError};
-use crate::source::SourceFile as Source;
 use crate::resource::Resource;
+use crate::source::SourceFile as Source;
 use crate::source::{SourceFile, Span};
 use crate::tree::{Entry, Node, Value};
 

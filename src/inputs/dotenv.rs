@@ -9,8 +9,8 @@
 //! quote, which swallows the rest of the file, stops the parse.
 
 use crate::inputs::{Extracted, ParseError};
-use crate::source::SourceFile as Source;
 use crate::resource::Resource;
+use crate::source::SourceFile as Source;
 use crate::source::{SourceFile, Span};
 use crate::tree::{Node, Value};
 

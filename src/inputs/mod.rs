@@ -128,14 +128,16 @@ pub fn kind_by_name(path: &Path) -> FileKind {
 /// Why a file is not parsed at all, if it should not be: Helm chart
 /// templates are Go templates, not YAML, until `helm template` renders them.
 pub fn skip_reason(path: &Path, text: &str) -> Option<String> {
-    let in_templates = path.parent().is_some_and(|p| p.ends_with("templates"));
-    let chart = path
-        .parent()
-        .and_then(Path::parent)
-        .is_some_and(|p| p.join("Chart.yaml").is_file() || p.join("Chart.yml").is_file());
     let yaml_like = matches!(kind_by_name(path), FileKind::Yaml)
         || path.extension().is_some_and(|e| e == "tpl");
-    if in_templates && chart && yaml_like && text.contains("{{") {
+    // Any `templates/` folder (tests/ below it included) of a chart holding Chart.yaml.
+    let in_chart = path.ancestors().skip(1).any(|dir| {
+        dir.file_name().is_some_and(|n| n == "templates")
+            && dir
+                .parent()
+                .is_some_and(|p| p.join("Chart.yaml").is_file() || p.join("Chart.yml").is_file())
+    });
+    if in_chart && yaml_like && text.contains("{{") {
         return Some(
             "Helm chart template: not YAML until rendered (scan the output of `helm template`)"
                 .into(),

@@ -8,14 +8,19 @@
 use std::fmt::Write as _;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::result::{AREAS, Finding, ScanResult, Severity};
 
 /// Renders the result for a terminal.
 pub fn render(result: &ScanResult, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(110);
     let mut out = String::new();
     for f in result.findings.iter().filter(|f| f.suppressed.is_none()) {
@@ -35,13 +40,33 @@ pub fn render(result: &ScanResult, color: bool) -> String {
 
 fn summary(result: &ScanResult, out: &mut String) {
     let s = &result.summary;
-    let _ = writeln!(out, "{} finding(s), {} passed, {} unknown, {} suppressed; {} file(s) scanned, {} skipped, {} with errors", s.findings, s.passed, s.unknown, s.suppressed, result.scan.files_scanned, result.scan.files_skipped, s.errors);
+    let _ = writeln!(
+        out,
+        "{} finding(s), {} passed, {} unknown, {} suppressed; {} file(s) scanned, {} skipped, {} with errors",
+        s.findings,
+        s.passed,
+        s.unknown,
+        s.suppressed,
+        result.scan.files_scanned,
+        result.scan.files_skipped,
+        s.errors
+    );
     if s.findings == 0 {
         return;
     }
-    let severities: Vec<String> = Severity::DESCENDING.iter().filter_map(|sev| s.by_severity.get(sev.as_str()).map(|n| format!("{n} {sev}"))).collect();
+    let severities: Vec<String> = Severity::DESCENDING
+        .iter()
+        .filter_map(|sev| {
+            s.by_severity
+                .get(sev.as_str())
+                .map(|n| format!("{n} {sev}"))
+        })
+        .collect();
     let _ = writeln!(out, "  by severity: {}", severities.join(", "));
-    let areas: Vec<String> = AREAS.iter().filter_map(|a| s.by_area.get(*a).map(|n| format!("{n} {a}"))).collect();
+    let areas: Vec<String> = AREAS
+        .iter()
+        .filter_map(|a| s.by_area.get(*a).map(|n| format!("{n} {a}")))
+        .collect();
     let _ = writeln!(out, "  by area:     {}", areas.join(", "));
 }
 
@@ -56,10 +81,18 @@ struct FindingDiagnostic<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding) -> Self {
-        let heading = format!("{} [{}] {}", finding.severity, finding.rule, finding.message);
+        let heading = format!(
+            "{} [{}] {}",
+            finding.severity, finding.rule, finding.message
+        );
         let source = Snippet::new(finding);
         let span = source.span_of(finding);
-        FindingDiagnostic { finding, heading, source, span }
+        FindingDiagnostic {
+            finding,
+            heading,
+            source,
+            span,
+        }
     }
 }
 
@@ -89,12 +122,17 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.span.is_some().then_some(&self.source as &dyn SourceCode)
+        self.span
+            .is_some()
+            .then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.finding.resource.clone()), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.finding.resource.clone()),
+            span,
+        ))))
     }
 }
 
@@ -109,8 +147,17 @@ struct Snippet {
 impl Snippet {
     fn new(f: &Finding) -> Self {
         let first_line = f.snippet.first().map_or(f.line, |l| l.line);
-        let text = f.snippet.iter().map(|l| l.text.as_str()).collect::<Vec<_>>().join("\n");
-        Snippet { name: format!("{}:{}:{}", f.file, f.line, f.column), text, first_line }
+        let text = f
+            .snippet
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        Snippet {
+            name: format!("{}:{}:{}", f.file, f.line, f.column),
+            text,
+            first_line,
+        }
     }
 
     /// The byte offset of a 1-based line and char column, clamped to the line.
@@ -119,7 +166,10 @@ impl Snippet {
         let mut start = 0;
         for (i, l) in self.text.split('\n').enumerate() {
             if i == index {
-                let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(b, _)| b);
+                let col = l
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map_or(l.len(), |(b, _)| b);
                 return Some(start + col);
             }
             start += l.len() + 1;
@@ -132,13 +182,29 @@ impl Snippet {
             return None;
         }
         let start = self.offset(f.line, f.column)?;
-        let end = self.offset(f.end_line, f.end_column).unwrap_or(start).max(start);
-        Some((start, (end - start).max(1).min(self.text.len().saturating_sub(start).max(1))).into())
+        let end = self
+            .offset(f.end_line, f.end_column)
+            .unwrap_or(start)
+            .max(start);
+        Some(
+            (
+                start,
+                (end - start)
+                    .max(1)
+                    .min(self.text.len().saturating_sub(start).max(1)),
+            )
+                .into(),
+        )
     }
 }
 
 impl SourceCode for Snippet {
-    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
