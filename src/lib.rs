@@ -5,6 +5,7 @@
 //! them, and [`report`] renders the one [`result::ScanResult`] in every format.
 
 pub mod inputs;
+pub mod report;
 pub mod resource;
 pub mod result;
 pub mod source;
