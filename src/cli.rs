@@ -83,6 +83,9 @@ pub struct CheckArgs {
     /// The date rotation ages and expiries are measured from (YYYY-MM-DD; default today).
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// A handlebars template replacing the built-in HTML or Markdown one (see docs/templates.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_BYTES)]
     pub max_file_size: u64,

@@ -77,7 +77,7 @@ fn bad_arguments_exit_2() {
         .args(["check", "examples", "-o", "pdf=x.pdf"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown format `pdf`"));
+        .stderr(predicate::str::contains("unknown report format `pdf`"));
 }
 
 #[test]
