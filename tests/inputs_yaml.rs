@@ -57,7 +57,7 @@ fn helm_output_keeps_its_template() {
     let r = scan("rendered.yaml");
     let f = r.findings.iter().find(|f| f.rule == "VCH-PRV-011").unwrap();
     assert_eq!((f.line, f.column), (8, 12));
-    assert_eq!(f.origin.as_deref(), Some("chat/templates/pod.yaml"));
+    assert_eq!(f.template.as_deref(), Some("chat/templates/pod.yaml"));
 }
 
 #[test]

@@ -71,6 +71,23 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     Ok(verdict(result, fail_on))
 }
 
+/// Writes each `-o FORMAT=FILE`.
+pub fn write_outputs(
+    outputs: &[(Format, PathBuf)],
+    result: &ScanResult,
+    rules: &[RuleInfo],
+    options: &RenderOptions,
+) -> miette::Result<()> {
+    for (format, path) in outputs {
+        let text = render(*format, result, rules, options, false)?;
+        std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+        log::info!("wrote {format} report to {}", path.display());
+    }
+    Ok(())
+}
+
 /// Reads `--template FILE`.
 pub fn read_template(path: Option<&std::path::Path>) -> miette::Result<Option<String>> {
     path.map(|p| {
@@ -89,7 +106,7 @@ pub fn verdict(result: &ScanResult, fail_on: Option<Severity>) -> Outcome {
     }
 }
 
-fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
+pub fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
     specs
         .iter()
         .map(|spec| {

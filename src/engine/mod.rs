@@ -289,7 +289,8 @@ impl<'a> Builder<'a> {
             name: rule.def.name.clone(),
             environment: Some(res.env.as_str().to_string()),
             snippet,
-            origin: res.origin.clone(),
+            origin: None,
+            template: res.origin.clone(),
         }
     }
 }

@@ -560,6 +560,7 @@ mod tests {
             environment: None,
             snippet: Vec::new(),
             origin: None,
+            template: None,
         }
     }
 
