@@ -7,5 +7,6 @@
 pub mod inputs;
 pub mod resource;
 pub mod result;
+pub mod secrets;
 pub mod source;
 pub mod tree;
