@@ -284,6 +284,7 @@ fn real_looking_values_are_not_placeholders() {
         "correct-horse-battery-staple",
         "Aa123456!",
         "k8s-goat-9f3c",
+        "Password_1234",
     ] {
         assert!(!secrets.is_placeholder(v), "{v:?} is not a placeholder");
     }
