@@ -613,7 +613,7 @@ fn catalogue_errors_name_what_is_wrong() {
     let err = Secrets::compile(&c).err().unwrap_or_default();
     assert!(err.ends_with("no `value` group"), "{err}");
 
-    let mut json = support::yaml_to_json("patterns: []\nsurprise: 1\n");
+    let mut json = serde_json::json!({"patterns": [], "surprise": 1});
     if let Some(obj) = json.as_object_mut() {
         obj.insert("secret_names".into(), serde_json::json!({"include": []}));
     }

@@ -326,7 +326,7 @@ fn test_node(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Outcome {
         }
         return all(items.iter().map(|i| test_node(op, i, ctx)));
     }
-    if !matches!(op, Op::Placeholder | Op::SecretLiteral) {
+    if !matches!(op, Op::Placeholder | Op::SecretLiteral | Op::Reference) {
         if let Some(reason) = deferred(node) {
             return Outcome::Unknown(vec![ctx.unknown(node, reason)]);
         }
@@ -384,6 +384,7 @@ fn check(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Option<bool> {
             Value::Str(s) => secrets.is_secret_literal(s),
             _ => false,
         },
+        Op::Reference => deferred(node).is_some(),
         Op::Placeholder => match &node.value {
             Value::Str(s) => secrets.is_placeholder(s),
             Value::Expr(_) => true,

@@ -1,9 +1,9 @@
 //! The engine's view of the secret detectors: the one place that knows how
 //! keys are found and redacted, so the evaluator and every renderer agree.
 //!
-//! The catalogue is the built-in `policies/secrets.yaml`, extended by the
-//! `detectors.secrets` section of any pack in force (lists are appended,
-//! settings replaced), compiled once per run.
+//! The catalogue is the `detectors.secrets` data of the packs in force (the
+//! built-in `policies/secrets.yaml`, extended by any user pack: lists are
+//! appended, settings replaced), compiled once per run.
 
 use crate::inputs::yaml;
 use crate::policy::PolicySet;
@@ -40,22 +40,28 @@ impl Default for SecretsGlue {
     }
 }
 
-fn builtin_json() -> serde_json::Value {
+/// The built-in catalogue as JSON: the `detectors.secrets` section of `policies/secrets.yaml`.
+pub fn builtin_json() -> serde_json::Value {
     yaml::parse(BUILTIN_CATALOGUE)
         .ok()
         .and_then(|docs| docs.into_iter().next())
-        .map(|d| d.root.to_json())
+        .and_then(|d| {
+            d.root
+                .get("detectors")
+                .and_then(|n| n.get("secrets"))
+                .map(crate::tree::Node::to_json)
+        })
         .unwrap_or_default()
 }
 
 impl SecretsGlue {
-    /// The built-in catalogue extended by the packs' `detectors.secrets` data.
+    /// The packs' merged `detectors.secrets` data; the built-in catalogue when
+    /// no pack in force brings any (as with `--no-builtin`).
     pub fn from_policies(policies: &PolicySet) -> Result<Self, String> {
-        let mut catalogue = builtin_json();
-        if let Some(extra) = policies.detectors.get("secrets") {
-            crate::policy::load::merge_json(&mut catalogue, extra.clone());
+        match policies.detectors.get("secrets") {
+            Some(catalogue) => Self::from_json(catalogue.clone()),
+            None => Self::from_json(builtin_json()),
         }
-        Self::from_json(catalogue)
     }
 
     fn from_json(catalogue: serde_json::Value) -> Result<Self, String> {

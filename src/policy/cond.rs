@@ -137,8 +137,12 @@ pub enum Op {
     SecretName,
     /// A literal that looks like a real secret: not a placeholder or reference, high entropy or a known key shape.
     SecretLiteral,
-    /// A reference or placeholder (`${VAR}`, `changeme`…).
+    /// Not a real secret: a reference or placeholder (`${VAR}`, `changeme`, `<your-key>`),
+    /// or a value too short or too regular to be a key, per the secrets detector data.
     Placeholder,
+    /// A value settled only at deploy time: a Terraform expression, a
+    /// CloudFormation `Ref`/`Fn::*`, a string with `${…}` or `{{…}}`.
+    Reference,
 }
 
 /// `each` and `some`.
@@ -207,7 +211,7 @@ pub struct CondError {
 }
 
 /// The operators a `path` test accepts.
-pub const OPS: [&str; 23] = [
+pub const OPS: [&str; 24] = [
     "exists",
     "absent",
     "equals",
@@ -230,6 +234,7 @@ pub const OPS: [&str; 23] = [
     "secret_name",
     "secret_literal",
     "placeholder",
+    "reference",
     "truthy",
 ];
 
@@ -568,6 +573,7 @@ impl Compiler<'_> {
                 | "secret_name"
                 | "secret_literal"
                 | "placeholder"
+                | "reference"
                 | "truthy"
         );
         let value = match (needs_value, value) {
@@ -637,6 +643,7 @@ impl Compiler<'_> {
             "secret_name" => Op::SecretName,
             "secret_literal" => Op::SecretLiteral,
             "placeholder" => Op::Placeholder,
+            "reference" => Op::Reference,
             other => {
                 self.err(
                     &format!("{pointer}/op"),

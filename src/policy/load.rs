@@ -215,6 +215,13 @@ impl Loader {
     ) {
         let file = crate::source::SourceFile::new(&source.name, &source.text);
         let (line, _) = file.line_col(span.start);
+        // A condition reused through a YAML alias is compiled once per use; report it once.
+        let repeated = self.problems.iter().any(|p| {
+            p.file == source.name && p.span.offset() == span.start && p.message == message
+        });
+        if repeated {
+            return;
+        }
         self.problems.push(PolicyProblem {
             message,
             src: NamedSource::new(&source.name, source.text.clone()),
@@ -453,7 +460,7 @@ fn compile_rule(
 }
 
 /// Deep merge: mappings merge, lists concatenate, anything else is replaced.
-pub fn merge_json(into: &mut J, from: J) {
+fn merge_json(into: &mut J, from: J) {
     match (into, from) {
         (J::Object(a), J::Object(b)) => {
             for (k, v) in b {
