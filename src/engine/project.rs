@@ -5,6 +5,7 @@
 //! scan of every file.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::inputs::FileKind;
 use crate::policy::cond::KindSet;
@@ -42,12 +43,12 @@ pub struct Project {
     /// The files, sorted by path.
     pub files: Vec<ScannedFile>,
     by_kind: HashMap<String, Vec<ResRef>>,
-    secrets: SecretsGlue,
+    secrets: Arc<SecretsGlue>,
 }
 
 impl Project {
     /// Indexes `files`; they are sorted by path so results are stable.
-    pub fn new(mut files: Vec<ScannedFile>, secrets: SecretsGlue) -> Self {
+    pub fn new(mut files: Vec<ScannedFile>, secrets: Arc<SecretsGlue>) -> Self {
         files.sort_by(|a, b| a.source.path.cmp(&b.source.path));
         let mut by_kind: HashMap<String, Vec<ResRef>> = HashMap::new();
         for (f, file) in files.iter().enumerate() {

@@ -5,6 +5,8 @@
 //! built-in `policies/secrets.yaml`, extended by any user pack: lists are
 //! appended, settings replaced), compiled once per run.
 
+use std::sync::{Arc, Mutex};
+
 use crate::inputs::yaml;
 use crate::policy::PolicySet;
 use crate::secrets::{self, SecretCatalog, Secrets};
@@ -56,12 +58,26 @@ pub fn builtin_json() -> serde_json::Value {
 
 impl SecretsGlue {
     /// The packs' merged `detectors.secrets` data; the built-in catalogue when
-    /// no pack in force brings any (as with `--no-builtin`).
-    pub fn from_policies(policies: &PolicySet) -> Result<Self, String> {
-        match policies.detectors.get("secrets") {
-            Some(catalogue) => Self::from_json(catalogue.clone()),
-            None => Self::from_json(builtin_json()),
+    /// no pack in force brings any (as with `--no-builtin`). Compiled once per
+    /// policy digest and shared, since a run (or a test suite) scans many
+    /// trees with the same policies.
+    pub fn from_policies(policies: &PolicySet) -> Result<Arc<Self>, String> {
+        static COMPILED: Mutex<Vec<(String, Arc<SecretsGlue>)>> = Mutex::new(Vec::new());
+        let mut compiled = COMPILED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, glue)) = compiled
+            .iter()
+            .find(|(digest, _)| *digest == policies.digest)
+        {
+            return Ok(Arc::clone(glue));
         }
+        let glue = Arc::new(match policies.detectors.get("secrets") {
+            Some(catalogue) => Self::from_json(catalogue.clone())?,
+            None => Self::from_json(builtin_json())?,
+        });
+        compiled.push((policies.digest.clone(), Arc::clone(&glue)));
+        Ok(glue)
     }
 
     fn from_json(catalogue: serde_json::Value) -> Result<Self, String> {
