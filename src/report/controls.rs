@@ -34,6 +34,8 @@ pub struct ControlRow {
     pub id: String,
     /// The full string, `nist-800-53:IA-5(7)`.
     pub control: String,
+    /// The official title, from `data/controls.yaml`, when the control is listed there.
+    pub title: Option<String>,
     /// Ids of the rules that serve it.
     pub rules: Vec<String>,
     /// Passed checks of those rules.
@@ -48,8 +50,47 @@ pub struct ControlRow {
     pub status: &'static str,
 }
 
-/// The proper name of a framework prefix; unknown prefixes are shown as written.
+/// The control catalogue: frameworks with their pinned versions and the
+/// official titles of the controls the built-in pack may cite.
+pub const CATALOGUE: &str = include_str!("../../data/controls.yaml");
+
+/// A framework of the catalogue.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueFramework {
+    /// Its name with the version, `NIST SP 800-53 Rev. 5`.
+    pub name: String,
+    /// Control id → official title.
+    pub controls: BTreeMap<String, String>,
+}
+
+/// The catalogue, by framework prefix (`nist-800-53`).
+pub fn catalogue() -> &'static BTreeMap<String, CatalogueFramework> {
+    static CATALOGUE_DATA: std::sync::OnceLock<BTreeMap<String, CatalogueFramework>> =
+        std::sync::OnceLock::new();
+    CATALOGUE_DATA.get_or_init(|| {
+        let root = crate::inputs::yaml::parse(CATALOGUE)
+            .ok()
+            .and_then(|d| d.into_iter().next())
+            .map(|d| d.root.to_json());
+        root.and_then(|r| r.get("frameworks").cloned())
+            .and_then(|f| serde_json::from_value(f).ok())
+            .unwrap_or_default()
+    })
+}
+
+/// The official title of `framework:id`, if the catalogue lists it.
+pub fn control_title(control: &str) -> Option<&'static str> {
+    let (key, id) = control.split_once(':')?;
+    catalogue().get(key)?.controls.get(id).map(String::as_str)
+}
+
+/// The proper name of a framework prefix, with its version where the
+/// catalogue pins one; unknown prefixes are shown as written.
 pub(crate) fn framework_label(key: &str) -> String {
+    if let Some(f) = catalogue().get(key) {
+        return f.name.clone();
+    }
     match key {
         "nist-800-53" => "NIST SP 800-53",
         "nist-csf" => "NIST Cybersecurity Framework",
@@ -123,6 +164,7 @@ fn group(rows: BTreeMap<String, ControlRow>) -> Vec<Framework> {
             .entry(key.to_string())
             .or_default()
             .push(ControlRow {
+                title: control_title(&control).map(str::to_string),
                 control: control.clone(),
                 ..row
             });

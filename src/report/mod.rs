@@ -10,7 +10,7 @@
 
 mod chart;
 mod context;
-mod controls;
+pub mod controls;
 mod escape;
 mod helpers;
 pub mod html;
