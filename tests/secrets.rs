@@ -3,7 +3,7 @@
 //! keys invented), placeholders and near misses that must not match, the
 //! ISO-003 name and value rules, redaction, and catalogue errors.
 
-#[path = "secrets_support.rs"]
+#[path = "support/secrets.rs"]
 mod support;
 
 use std::collections::BTreeSet;

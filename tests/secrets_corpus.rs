@@ -5,7 +5,7 @@
 //! assertions pin the reviewed verdicts, so a new false positive, or a lost
 //! true positive, fails the test.
 
-#[path = "secrets_support.rs"]
+#[path = "support/secrets.rs"]
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -1,3 +1,6 @@
+// Each test crate that includes this module uses only part of it.
+#![allow(dead_code)]
+
 //! Test support: the built-in secret catalogue, read the way the engine reads
 //! it. Other secret tests include this file with `#[path]`.
 
