@@ -326,7 +326,12 @@ fn test_node(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Outcome {
         }
         return all(items.iter().map(|i| test_node(op, i, ctx)));
     }
-    if !matches!(op, Op::Placeholder | Op::SecretLiteral) {
+    // A regex reads a plain string as written: an interpolation in it is part
+    // of the text (`http://${HOST}` is plain HTTP whatever HOST holds, and
+    // `${KEY}` is no literal key), so only other comparisons wait for deploy time.
+    let written =
+        matches!(op, Op::Matches(_) | Op::NotMatches(_)) && matches!(node.value, Value::Str(_));
+    if !matches!(op, Op::Placeholder | Op::SecretLiteral) && !written {
         if let Some(reason) = deferred(node) {
             return Outcome::Unknown(vec![ctx.unknown(node, reason)]);
         }
