@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Policies(args) => commands::policies::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
+        Command::Report(args) => commands::report::run(&args, color),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -46,6 +46,28 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Check policy files (and config files) without scanning anything.
     Validate(ValidateArgs),
+    /// Render saved JSON results in any format, merging several into one report.
+    Report(ReportArgs),
+}
+
+/// `vouch report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// JSON results written by `vouch check --format json`.
+    #[arg(required = true, value_name = "RESULT.json")]
+    pub results: Vec<PathBuf>,
+    /// Policies whose rule texts the report describes (the built-in pack by default).
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The format printed on stdout: text, json, sarif, junit, markdown, html.
+    #[arg(long, default_value = "markdown")]
+    pub format: String,
+    /// Also write FORMAT to FILE (repeatable).
+    #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    /// A handlebars template replacing the built-in HTML or Markdown one.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 }
 
 /// Where policies come from (shared by check, policies, explain).
@@ -83,6 +105,9 @@ pub struct CheckArgs {
     /// The date rotation ages and expiries are measured from (YYYY-MM-DD; default today).
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
+    /// A handlebars template replacing the built-in HTML or Markdown one (see docs/templates.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_BYTES)]
     pub max_file_size: u64,

@@ -75,10 +75,9 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                let is_root = e.depth() == 0;
-                is_root
-                    || !(e.file_type().is_dir() && SKIP_DIRS.iter().any(|d| e.file_name() == *d))
-                        && !filter.excluded(e.path(), root)
+                let skipped_dir =
+                    e.file_type().is_dir() && SKIP_DIRS.iter().any(|d| e.file_name() == *d);
+                e.depth() == 0 || !(skipped_dir || filter.excluded(e.path(), root))
             });
         for entry in walker {
             let entry = match entry {

@@ -16,5 +16,6 @@ pub mod report;
 pub mod resource;
 pub mod result;
 pub mod scan;
+pub mod secrets;
 pub mod source;
 pub mod tree;

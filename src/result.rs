@@ -252,6 +252,9 @@ pub struct Finding {
     /// Where a merged result came from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// The Helm template a rendered manifest came from (its `# Source:` comment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 /// A line of source shown with a finding, already redacted.

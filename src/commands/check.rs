@@ -8,6 +8,8 @@ use miette::{IntoDiagnostic, WrapErr};
 
 use crate::app::Outcome;
 use crate::cli::CheckArgs;
+use crate::policy::PolicySet;
+use crate::report::{self, Format, RenderOptions, ReportInput, RuleInfo};
 use crate::result::{ScanResult, Severity};
 use crate::scan::{self, ScanOptions};
 
@@ -39,28 +41,61 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     let now = parse_now(args.now.as_deref())?;
     let outputs = parse_outputs(&args.outputs)?;
     let policies = super::load_policies(&args.policy, &Default::default())?;
-    let options = ScanOptions {
+    let scan_options = ScanOptions {
         roots: args.paths.clone(),
         excludes: args.exclude.clone(),
         max_bytes: args.max_file_size,
         now,
         ..ScanOptions::default()
     };
-    let scan = scan::run(&options, &policies).map_err(|e| miette::miette!("{e}"))?;
+    let scan = scan::run(&scan_options, &policies).map_err(|e| miette::miette!("{e}"))?;
     let result = &scan.result;
 
-    let stdout = render(&args.format, result, &policies, color)?;
+    let stdout_format: Format = args.format.parse()?;
+    let rules = rule_infos(&policies);
+    let options = RenderOptions {
+        template: read_template(args.template.as_deref())?,
+        ..RenderOptions::default()
+    };
+    let stdout = render(stdout_format, result, &rules, &options, color)?;
     let mut out = std::io::stdout().lock();
     out.write_all(stdout.as_bytes()).into_diagnostic()?;
     out.flush().into_diagnostic()?;
     for (format, path) in outputs {
-        let text = render(&format, result, &policies, false)?;
+        let text = render(format, result, &rules, &options, false)?;
         std::fs::write(&path, text)
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
         log::info!("wrote {format} report to {}", path.display());
     }
     Ok(verdict(result, fail_on))
+}
+
+/// Writes each `-o FORMAT=FILE`.
+pub fn write_outputs(
+    outputs: &[(Format, PathBuf)],
+    result: &ScanResult,
+    rules: &[RuleInfo],
+    options: &RenderOptions,
+) -> miette::Result<()> {
+    for (format, path) in outputs {
+        let text = render(*format, result, rules, options, false)?;
+        std::fs::write(path, text)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", path.display()))?;
+        log::info!("wrote {format} report to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Reads `--template FILE`.
+pub fn read_template(path: Option<&std::path::Path>) -> miette::Result<Option<String>> {
+    path.map(|p| {
+        std::fs::read_to_string(p)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read template {}", p.display()))
+    })
+    .transpose()
 }
 
 /// Whether the result fails the run at `fail_on`.
@@ -71,7 +106,7 @@ pub fn verdict(result: &ScanResult, fail_on: Option<Severity>) -> Outcome {
     }
 }
 
-fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(String, PathBuf)>> {
+pub fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
     specs
         .iter()
         .map(|spec| {
@@ -81,41 +116,43 @@ fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(String, PathBuf)>> {
                     "-o {spec}: expected FORMAT=FILE"
                 )
             })?;
-            check_format(format)?;
-            Ok((format.to_string(), PathBuf::from(path)))
+            Ok((format.parse::<Format>()?, PathBuf::from(path)))
         })
         .collect()
 }
 
-const FORMATS: [&str; 6] = ["text", "json", "sarif", "junit", "markdown", "html"];
-
-fn check_format(format: &str) -> miette::Result<()> {
-    if FORMATS.contains(&format) {
-        Ok(())
-    } else {
-        Err(miette::miette!(
-            help = format!("formats: {}", FORMATS.join(", ")),
-            "unknown format `{format}`"
-        ))
-    }
+/// The metadata of the rules in force, for reports.
+pub fn rule_infos(policies: &PolicySet) -> Vec<RuleInfo> {
+    policies
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.def.id.clone(),
+            name: r.def.name.clone(),
+            title: r.def.title.clone(),
+            area: r.def.area.clone(),
+            severity: r.severity,
+            description: r.def.description.clone(),
+            remediation: r.def.remediation.clone(),
+            controls: r.def.controls.clone(),
+        })
+        .collect()
 }
 
-fn render(
-    format: &str,
+/// Renders `result` in `format`.
+pub fn render(
+    format: Format,
     result: &ScanResult,
-    policies: &crate::policy::PolicySet,
+    rules: &[RuleInfo],
+    options: &RenderOptions,
     color: bool,
 ) -> miette::Result<String> {
-    check_format(format)?;
     match format {
-        "text" => Ok(crate::report::text::render(result, color)),
-        "json" => serde_json::to_string_pretty(result)
-            .map(|s| s + "\n")
-            .into_diagnostic(),
-        other => {
-            let _ = policies;
-            // TODO: the other formats arrive with the report module.
-            Err(miette::miette!("format `{other}` is not available yet"))
-        }
+        Format::Text => Ok(crate::report::text::render(result, color)),
+        other => Ok(report::render(
+            other,
+            &ReportInput::new(result, rules),
+            options,
+        )?),
     }
 }

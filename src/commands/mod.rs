@@ -4,6 +4,7 @@
 pub mod check;
 pub mod explain;
 pub mod policies;
+pub mod report;
 pub mod validate;
 
 use miette::{IntoDiagnostic, WrapErr};

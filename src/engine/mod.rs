@@ -24,6 +24,7 @@ use sha2::{Digest, Sha256};
 use crate::policy::model::Scope;
 use crate::policy::{PolicySet, Rule};
 use crate::result::{Check, Finding, SnippetLine, Unknown};
+use crate::source::Span;
 use eval::{Ctx, Hit, Outcome};
 use project::{Project, ResRef};
 
@@ -212,7 +213,7 @@ impl<'a> Builder<'a> {
         eval
     }
 
-    fn line(&self, at: ResRef, span: crate::source::Span) -> usize {
+    fn line(&self, at: ResRef, span: Span) -> usize {
         self.project.file(at).source.line_col(span.start).0
     }
 
@@ -232,7 +233,15 @@ impl<'a> Builder<'a> {
         let res = self.project.resource(hit.at);
         let secrets = self.project.secrets();
         let loc = file.source.location(hit.span);
-        let value = hit.value.as_deref().map(|v| secrets.redact_text(v));
+        // A value that is itself a secret is shown only in redacted form.
+        let secret = is_secret_span(file, hit, secrets);
+        let value = hit.value.as_deref().map(|v| {
+            if secrets.is_secret_literal(v) {
+                secrets.redact_value(v)
+            } else {
+                secrets.redact_text(v)
+            }
+        });
         let context = json!({
             "value": value,
             "subject": hit.subject,
@@ -252,7 +261,7 @@ impl<'a> Builder<'a> {
         };
         let message = render("message", &rule.def.message);
         let remediation = render("remediation", &rule.def.remediation);
-        let snippet = snippet(file, hit, secrets);
+        let snippet = snippet(file, hit, secret, secrets);
 
         // The fingerprint leaves line numbers out, so it survives edits that move lines.
         let text = value
@@ -289,7 +298,8 @@ impl<'a> Builder<'a> {
             name: rule.def.name.clone(),
             environment: Some(res.env.as_str().to_string()),
             snippet,
-            origin: res.origin.clone(),
+            origin: None,
+            template: res.origin.clone(),
         }
     }
 }
@@ -307,11 +317,20 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The lines of a finding, one of context either side, at most eight,
-/// redacted: the finding's own value first, then anything secret-shaped.
+/// Whether the text a hit points at is a secret that only its context
+/// reveals (a high-entropy literal); known key shapes are found by
+/// `redact_text` itself, which keeps their public prefix.
+fn is_secret_span(file: &project::ScannedFile, hit: &Hit, secrets: &secrets::SecretsGlue) -> bool {
+    let text = file.source.slice(hit.span);
+    secrets.find_keys(text).is_empty() && secrets.is_secret_literal(text.trim_matches(['"', '\'']))
+}
+
+/// The lines of a finding, one of context either side, at most eight, each
+/// redacted; when the finding's own text is a secret, that span is hidden too.
 fn snippet(
     file: &project::ScannedFile,
     hit: &Hit,
+    secret: bool,
     secrets: &secrets::SecretsGlue,
 ) -> Vec<SnippetLine> {
     let src = &file.source;
@@ -322,26 +341,19 @@ fn snippet(
     (from..=to)
         .map(|line| {
             let start = src.line_start(line).unwrap_or(0);
-            let mut text = src.line_text(line).to_string();
+            let text = src.line_text(line);
             let end = start + text.len();
-            // A secret hit carries its redacted value: put it in place of the key.
-            if let Some(redacted) = hit
-                .value
-                .as_deref()
-                .filter(|_| hit.subject.is_some() && hit.span.start < end && hit.span.end > start)
-            {
-                let a = hit.span.start.max(start) - start;
-                let b = hit.span.end.min(end) - start;
-                if text.is_char_boundary(a)
-                    && text.is_char_boundary(b)
-                    && secrets.find_keys(&text[a..b]).len() == 1
-                {
-                    text.replace_range(a..b, redacted);
-                }
-            }
+            let known: Vec<Span> = if secret && hit.span.start < end && hit.span.end > start {
+                vec![Span::new(
+                    hit.span.start.max(start) - start,
+                    hit.span.end.min(end) - start,
+                )]
+            } else {
+                Vec::new()
+            };
             SnippetLine {
                 line,
-                text: secrets.redact_text(&text),
+                text: secrets.redact_text_with(text, &known),
             }
         })
         .collect()

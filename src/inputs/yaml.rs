@@ -345,10 +345,8 @@ fn scalar(text: String, style: ScalarStyle, tag: Option<&Tag>, span: Span) -> No
         if cfn_key(tag).is_some() {
             return wrap_tag(Some(tag), Node::new(span, Value::Str(text)));
         }
-        if tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!" {
-            if tag.suffix == "str" {
-                return Node::new(span, Value::Str(text));
-            }
+        if (tag.handle == "tag:yaml.org,2002:" || tag.handle == "!!") && tag.suffix == "str" {
+            return Node::new(span, Value::Str(text));
         }
     }
     let value = if style == ScalarStyle::Plain {

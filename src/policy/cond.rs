@@ -550,6 +550,14 @@ impl Compiler<'_> {
     }
 
     fn op(&mut self, name: &str, value: Option<J>, pointer: &str) -> Option<Op> {
+        if !OPS.contains(&name) {
+            self.err(
+                &format!("{pointer}/op"),
+                format!("unknown operator `{name}`"),
+                Some(&format!("operators: {}", OPS.join(", "))),
+            );
+            return None;
+        }
         let at = format!("{pointer}/value");
         let needs_value = !matches!(
             name,

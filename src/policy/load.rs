@@ -453,7 +453,7 @@ fn compile_rule(
 }
 
 /// Deep merge: mappings merge, lists concatenate, anything else is replaced.
-fn merge_json(into: &mut J, from: J) {
+pub fn merge_json(into: &mut J, from: J) {
     match (into, from) {
         (J::Object(a), J::Object(b)) => {
             for (k, v) in b {

@@ -154,7 +154,7 @@ impl Snippet {
             .collect::<Vec<_>>()
             .join("\n");
         Snippet {
-            name: format!("{}:{}:{}", f.file, f.line, f.column),
+            name: f.file.clone(),
             text,
             first_line,
         }

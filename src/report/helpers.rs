@@ -1,0 +1,121 @@
+//! The handlebars registry shared by the HTML and Markdown reports, and its helpers.
+//!
+//! Each report registers its own escape function (HTML entities, or Markdown
+//! backslashes), so a plain `{{field}}` is always safe for the format it is
+//! written in. The few helpers that must write markup themselves
+//! (`md_code`, `html`) escape their argument before writing it.
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderErrorReason,
+};
+use serde_json::Value;
+
+use super::escape;
+
+/// A registry with the report helpers and the given escape function.
+///
+/// Helpers: `join LIST SEP`, `plural N ONE MANY`, and for Markdown
+/// `md_code LINES` (a fenced block of snippet lines) and `html TEXT`
+/// (HTML-escaped text for use inside `<summary>` and other HTML tags).
+pub(crate) fn registry(escape_fn: fn(&str) -> String) -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.register_escape_fn(escape_fn);
+    hb.register_helper("join", Box::new(join));
+    hb.register_helper("plural", Box::new(plural));
+    hb.register_helper("md_code", Box::new(md_code));
+    hb.register_helper("html", Box::new(html));
+    hb
+}
+
+/// `{{join list ", "}}`: the items rendered and joined, then escaped.
+fn join(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = param(h, 0, "join")?;
+    let sep = h.param(1).map_or(", ".to_string(), |p| p.value().render());
+    let items: Vec<String> = match list {
+        Value::Array(items) => items.iter().map(JsonRender::render).collect(),
+        Value::Null => Vec::new(),
+        other => vec![other.render()],
+    };
+    out.write(&r.get_escape_fn()(&items.join(&sep)))?;
+    Ok(())
+}
+
+/// `{{plural n "finding" "findings"}}`: the singular when n is 1.
+fn plural(
+    h: &Helper<'_>,
+    r: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let n = match param(h, 0, "plural")? {
+        Value::Array(a) => a.len() as u64,
+        v => v.as_u64().unwrap_or(0),
+    };
+    let word = param(h, if n == 1 { 1 } else { 2 }, "plural")?.render();
+    out.write(&r.get_escape_fn()(&word))?;
+    Ok(())
+}
+
+/// `{{md_code source_lines}}`: a fenced code block that no backtick in the text can close.
+///
+/// Lines inside the finding are marked with `>`; hidden characters are shown as markers.
+fn md_code(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let Value::Array(lines) = param(h, 0, "md_code")? else {
+        return Ok(());
+    };
+    let mut body = String::new();
+    for line in lines {
+        let number = line.get("line").and_then(Value::as_u64).unwrap_or(0);
+        let text = line.get("text").and_then(Value::as_str).unwrap_or("");
+        let focus = line.get("focus").and_then(Value::as_bool).unwrap_or(false);
+        let mark = if focus { '>' } else { ' ' };
+        let cut = match line.get("shortened").and_then(Value::as_u64) {
+            Some(n) => format!(" … [line shortened, {n} characters in all]"),
+            None => String::new(),
+        };
+        body.push_str(&format!(
+            "{mark}{number:>5} | {}{cut}\n",
+            escape::reveal(text)
+        ));
+    }
+    let fence = "`".repeat(escape::longest_backtick_run(&body).max(2) + 1);
+    out.write(&format!("{fence}text\n{body}{fence}"))?;
+    Ok(())
+}
+
+/// `{{html text}}`: HTML-escaped text, for HTML tags inside a Markdown report.
+fn html(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let text = param(h, 0, "html")?.render();
+    out.write(&escape::html(&text))?;
+    Ok(())
+}
+
+/// The value of parameter `i`, or an error naming the helper.
+fn param<'a>(
+    h: &'a Helper<'_>,
+    i: usize,
+    helper: &'static str,
+) -> Result<&'a Value, RenderErrorReason> {
+    h.param(i)
+        .map(|p| p.value())
+        .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex(helper, i))
+}

@@ -1,0 +1,203 @@
+//! Secret detectors: the named engine functions behind ISO-001, ISO-002 and ISO-003.
+//!
+//! A secret is not a path test on a resource: it can sit anywhere in any
+//! text, and telling `sk-proj-…` from `sk-xxxx` takes shapes, entropy and
+//! placeholder rules. Those are policy data, a [`SecretCatalog`] loaded from
+//! `policies/secrets.yaml`; [`Secrets::compile`] turns a catalogue into
+//! regexes once, and the engine calls [`Secrets`] for every file. Redaction
+//! lives here too ([`redact`], [`Secrets::redact_text`]) so that the code that
+//! knows what a secret is also decides how it may be shown.
+
+mod catalog;
+mod detect;
+mod placeholder;
+mod redact;
+mod values;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+pub use catalog::{
+    Boundary, CatalogMetadata, KeyPattern, KeySet, NameRules, Near, PlaceholderRules,
+    SecretCatalog, ValueRules,
+};
+pub use redact::{digest, fingerprint, redact};
+
+use crate::source::Span;
+use detect::{CompiledPattern, Hit, resolve_overlaps};
+use placeholder::Placeholders;
+use redact::{Slot, splice};
+use values::{Names, Values};
+
+/// A key found in text by [`Secrets::find_keys`]. It never holds the key itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyMatch {
+    /// Byte range of the key within the scanned text.
+    pub span: Span,
+    /// Id of the catalogue pattern that matched (`openai-project-key`).
+    pub pattern: String,
+    /// Who issues the key (`openai`, `aws`…).
+    pub provider: String,
+    /// What kind of key it is (`project`, `access-key-id`…).
+    pub class: String,
+    /// `ai` (ISO-001) or `cloud` (ISO-002).
+    pub set: KeySet,
+    /// The printable form of the key, from [`redact`].
+    pub redacted: String,
+    /// The key's short fingerprint, from [`fingerprint`].
+    pub fingerprint: String,
+}
+
+/// A compiled [`SecretCatalog`]: cheap to share between threads, compiled once per run.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    patterns: Vec<CompiledPattern>,
+    names: Names,
+    values: Values,
+    placeholders: Placeholders,
+    slots: Vec<Slot>,
+}
+
+impl Secrets {
+    /// Compiles a catalogue. Errors name the pattern id or the list at fault.
+    pub fn compile(catalog: &SecretCatalog) -> Result<Self, String> {
+        let mut seen = HashSet::new();
+        let mut patterns = Vec::with_capacity(catalog.patterns.len());
+        for p in &catalog.patterns {
+            if !seen.insert(p.id.as_str()) {
+                return Err(format!("pattern {}: id used twice", p.id));
+            }
+            patterns.push(CompiledPattern::compile(p)?);
+        }
+        let slots = catalog
+            .assignments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Slot::compile(i, s))
+            .collect::<Result<_, _>>()?;
+
+        Ok(Secrets {
+            patterns,
+            names: Names::compile(&catalog.secret_names)?,
+            values: Values::compile(&catalog.values)?,
+            placeholders: Placeholders::compile(&catalog.placeholders)?,
+            slots,
+        })
+    }
+
+    /// Every key in `text` (any file: source, README, notebook JSON, manifest), in order.
+    pub fn find_keys(&self, text: &str) -> Vec<KeyMatch> {
+        self.hits(text)
+            .into_iter()
+            .map(|hit| {
+                let p = &self.patterns[hit.pattern];
+                let key = &text[hit.start..hit.end];
+                KeyMatch {
+                    span: Span::new(hit.start, hit.end),
+                    pattern: p.id.clone(),
+                    provider: p.provider.clone(),
+                    class: p.class.clone(),
+                    set: p.set,
+                    redacted: redact(key, p.public_prefix.as_deref()),
+                    fingerprint: fingerprint(key),
+                }
+            })
+            .collect()
+    }
+
+    /// Whether `value` is a placeholder, reference or dummy rather than a secret
+    /// (the rules are in `docs/secrets.md`).
+    pub fn is_placeholder(&self, value: &str) -> bool {
+        self.placeholders.is_placeholder(value)
+    }
+
+    /// Whether `name` (a variable, field or flag name) is secret-like:
+    /// `*_KEY`, `*_TOKEN`, `PASSWORD`…
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        self.names.is_secret_name(name)
+    }
+
+    /// Whether a literal looks like a secret (ISO-003): long and random enough, and not a
+    /// placeholder, reference, URL without credentials, path, boolean or number.
+    pub fn looks_like_secret_value(&self, value: &str) -> bool {
+        self.values
+            .looks_like_secret(value, &self.placeholders, &self.names)
+    }
+
+    /// `text` with every detected key, and every literal assigned to a secret-like name,
+    /// replaced by its redaction. For snippets and context lines in reports and diagnostics.
+    ///
+    /// Wider than ISO-003 on purpose: any non-placeholder value under a secret-like
+    /// name is hidden, however short or regular, because a report must never show it.
+    pub fn redact_text(&self, text: &str) -> String {
+        self.redact_text_with(text, &[])
+    }
+
+    /// As [`Secrets::redact_text`], and also hides the given spans of `text`: values the
+    /// caller knows are secret from structure a snippet does not show (a Terraform
+    /// `default` inside `variable "db_password"`). Spans not on char boundaries are ignored.
+    pub fn redact_text_with(&self, text: &str, known: &[Span]) -> String {
+        let mut ranges: Vec<(Range<usize>, Option<&str>)> = known
+            .iter()
+            .filter(|s| s.end <= text.len() && s.start < s.end)
+            .map(|s| (s.start..s.end, None))
+            .collect();
+
+        for hit in self.hits(text) {
+            let prefix = self.patterns[hit.pattern].public_prefix.as_deref();
+            push_unless_overlapping(&mut ranges, hit.start..hit.end, prefix);
+        }
+        // A placeholder claims its range without being redacted, so that a later,
+        // looser slot cannot pick a fragment of it (`${DB_PASSWORD` without its `}`).
+        let mut claimed: Vec<Range<usize>> = Vec::new();
+        for slot in &self.slots {
+            for (name, range) in slot.values(text) {
+                if !name.is_none_or(|n| self.is_secret_name(n)) || overlaps(&claimed, &range) {
+                    continue;
+                }
+                if !self.is_placeholder(&text[range.clone()]) {
+                    push_unless_overlapping(&mut ranges, range.clone(), None);
+                }
+                claimed.push(range);
+            }
+        }
+        splice(text, ranges)
+    }
+
+    /// How many key patterns the catalogue has.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// All accepted hits of all patterns, overlaps resolved.
+    fn hits(&self, text: &str) -> Vec<Hit> {
+        let hits = self
+            .patterns
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.hits(i, text, &self.placeholders))
+            .collect();
+        resolve_overlaps(hits)
+    }
+}
+
+/// Adds `range` unless it overlaps a range already chosen (earlier choices win).
+fn push_unless_overlapping<'a>(
+    ranges: &mut Vec<(Range<usize>, Option<&'a str>)>,
+    range: Range<usize>,
+    prefix: Option<&'a str>,
+) {
+    if !ranges
+        .iter()
+        .any(|(r, _)| r.start < range.end && range.start < r.end)
+    {
+        ranges.push((range, prefix));
+    }
+}
+
+/// Whether `range` overlaps any of `ranges`.
+fn overlaps(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
+    ranges
+        .iter()
+        .any(|r| r.start < range.end && range.start < r.end)
+}
