@@ -287,6 +287,7 @@ fn eval_test(test: &Test, ctx: &Ctx<'_>) -> Outcome {
         };
     }
     let outcomes = present.iter().map(|s| match s {
+        Selected::Node(node) if test.base64 => test_node(&test.op, &decoded(node), ctx),
         Selected::Node(node) => test_node(&test.op, node, ctx),
         Selected::Text(text) => {
             let node = Node::new(ctx.project.resource(ctx.at).span, Value::Str(text.clone()));
@@ -297,6 +298,24 @@ fn eval_test(test: &Test, ctx: &Ctx<'_>) -> Outcome {
         any(outcomes, ctx)
     } else {
         all(outcomes)
+    }
+}
+
+/// A string node with its text base64-decoded, at the same span; a value
+/// that is not base64 of UTF-8 text is compared as written.
+fn decoded(node: &Node) -> Node {
+    use base64::Engine as _;
+    let Value::Str(text) = &node.value else {
+        return node.clone();
+    };
+    let compact: String = text.split_whitespace().collect();
+    match base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+    {
+        Some(plain) => Node::new(node.span, Value::Str(plain)),
+        None => node.clone(),
     }
 }
 
@@ -326,7 +345,12 @@ fn test_node(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Outcome {
         }
         return all(items.iter().map(|i| test_node(op, i, ctx)));
     }
-    if !matches!(op, Op::Placeholder | Op::SecretLiteral | Op::Reference) {
+    // A regex reads a plain string as written: an interpolation in it is part
+    // of the text (`http://${HOST}` is plain HTTP whatever HOST holds, and
+    // `${KEY}` is no literal key), so only other comparisons wait for deploy time.
+    let written =
+        matches!(op, Op::Matches(_) | Op::NotMatches(_)) && matches!(node.value, Value::Str(_));
+    if !matches!(op, Op::Placeholder | Op::SecretLiteral | Op::Reference) && !written {
         if let Some(reason) = deferred(node) {
             return Outcome::Unknown(vec![ctx.unknown(node, reason)]);
         }

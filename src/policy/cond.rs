@@ -79,6 +79,9 @@ pub struct Test {
     pub missing: Missing,
     /// Whether all selected values or any one must pass.
     pub any: bool,
+    /// Decode string values as base64 before comparing (`decode: base64`),
+    /// as Kubernetes Secret `data` holds them.
+    pub base64: bool,
 }
 
 /// What a test concludes when the path selects nothing.
@@ -496,7 +499,7 @@ impl Compiler<'_> {
     fn test(&mut self, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
         self.only(
             map,
-            &["path", "op", "value", "missing", "quantifier"],
+            &["path", "op", "value", "missing", "quantifier", "decode"],
             pointer,
         );
         let path = match map.get("path").and_then(J::as_str) {
@@ -546,11 +549,24 @@ impl Compiler<'_> {
                 return None;
             }
         };
+        let base64 = match map.get("decode").and_then(J::as_str) {
+            None => false,
+            Some("base64") => true,
+            Some(other) => {
+                self.err(
+                    &format!("{pointer}/decode"),
+                    format!("`decode` is base64, not `{other}`"),
+                    None,
+                );
+                return None;
+            }
+        };
         Some(Cond::Test(Test {
             path,
             op,
             missing,
             any,
+            base64,
         }))
     }
 
