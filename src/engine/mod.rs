@@ -320,9 +320,42 @@ fn hex(bytes: &[u8]) -> String {
 /// Whether the text a hit points at is a secret that only its context
 /// reveals (a high-entropy literal); known key shapes are found by
 /// `redact_text` itself, which keeps their public prefix.
+/// A span holding an assignment (`NAME=value`, `name: value`) is left to
+/// `redact_text`, which hides the value when the name is secret-like: judged as
+/// one literal, `OPENAI_BASE_URL=https://…` would look random enough to hide.
 fn is_secret_span(file: &project::ScannedFile, hit: &Hit, secrets: &secrets::SecretsGlue) -> bool {
-    let text = file.source.slice(hit.span);
-    secrets.find_keys(text).is_empty() && secrets.is_secret_literal(text.trim_matches(['"', '\'']))
+    let text = file.source.slice(hit.span).trim();
+    !is_assignment(text)
+        && secrets.find_keys(text).is_empty()
+        && secrets.is_secret_literal(text.trim_matches(['"', '\'']))
+}
+
+/// Whether `text` reads as `NAME=value` (after an `export`, `ENV` or `ARG`) or
+/// `name: value`, with a value after the sign. Base64 padding (`abc==`) is no
+/// value, and a YAML key needs a space after its colon, so `https://…` is none.
+fn is_assignment(text: &str) -> bool {
+    let text = ["export ", "ENV ", "ARG "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .map_or(text, str::trim_start);
+    if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        return false;
+    }
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(text.len());
+    let rest = text[name_end..].trim_start();
+    let value = if let Some(value) = rest.strip_prefix('=') {
+        value.trim_start_matches('=')
+    } else if let Some(value) = rest.strip_prefix(':') {
+        if !value.starts_with([' ', '\t']) {
+            return false;
+        }
+        value
+    } else {
+        return false;
+    };
+    !value.trim().is_empty()
 }
 
 /// The lines of a finding, one of context either side, at most eight, each
@@ -357,4 +390,20 @@ fn snippet(
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_assignment;
+
+    #[test]
+    fn assignments_are_told_from_literals() {
+        assert!(is_assignment("OPENAI_BASE_URL=https://api.openai.com/v1"));
+        assert!(is_assignment("export API_KEY=abc"));
+        assert!(is_assignment("url: https://example.invalid"));
+        assert!(!is_assignment("QUJDREVGR0g="));
+        assert!(!is_assignment("c2stcHJvai1FWEFNUExF=="));
+        assert!(!is_assignment("9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
+        assert!(!is_assignment("https://api.openai.com/v1"));
+    }
 }

@@ -254,7 +254,10 @@ mod tests {
         )]);
         let frameworks = group(rows);
         assert_eq!(frameworks.len(), 1);
-        assert_eq!(frameworks[0].label, "OWASP Top 10 for LLM Applications");
+        assert_eq!(
+            frameworks[0].label,
+            "OWASP Top 10 for LLM Applications 2025"
+        );
         assert_eq!(frameworks[0].controls[0].id, "LLM02:2025");
         assert_eq!(frameworks[0].controls[0].status, "passing");
     }
