@@ -36,6 +36,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
         Command::Report(args) => commands::report::run(&args, color),
+        Command::Baseline(args) => commands::baseline::run(&args),
+        Command::Init(args) => commands::init::run(&args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

@@ -48,6 +48,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Render saved JSON results in any format, merging several into one report.
     Report(ReportArgs),
+    /// Record today's findings, so that `check --baseline` fails only on new ones.
+    Baseline(BaselineArgs),
+    /// Write a commented starter `.vouch.yaml`.
+    Init(InitArgs),
 }
 
 /// `vouch report`.
@@ -79,38 +83,95 @@ pub struct PolicyArgs {
     /// Use only the given policies, not the built-in pack.
     #[arg(long)]
     pub no_builtin: bool,
+    /// The config file [default: .vouch.yaml or .vouch.yml in the first scan root, or in the
+    /// current folder for commands that scan nothing].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Use no config file, even if one is found.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
 
-/// `vouch check`.
+/// What to scan and with which policies and config (shared by check and baseline).
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub struct ScanArgs {
     /// Files or folders to scan.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Policies.
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// The format printed on stdout: text, json, sarif, junit, markdown, html.
-    #[arg(long, default_value = "text")]
-    pub format: String,
-    /// Also write FORMAT to FILE (repeatable), e.g. `-o sarif=vouch.sarif`.
-    #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
-    pub outputs: Vec<String>,
-    /// Lowest severity that fails the run: critical, high, medium, low, info, or never.
-    #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
     /// Skip paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// The date rotation ages and expiries are measured from (YYYY-MM-DD; default today).
     #[arg(long, value_name = "DATE")]
     pub now: Option<String>,
-    /// A handlebars template replacing the built-in HTML or Markdown one (see docs/templates.md).
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::discover::DEFAULT_MAX_BYTES)]
     pub max_file_size: u64,
+}
+
+/// `vouch check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// What to scan.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// The format printed on stdout: text, json, sarif, junit, markdown, html.
+    #[arg(long, default_value = "text")]
+    pub format: String,
+    /// Also write FORMAT to FILE (repeatable), e.g. `-o sarif=vouch.sarif`.
+    #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
+    pub outputs: Vec<String>,
+    /// Lowest severity that fails the run: critical, high, medium, low, info, or never
+    /// [default: the config's `fail_on`, else low].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Count only findings not recorded in this baseline (written by `vouch baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Report only on files changed since this git ref (from its merge base with HEAD,
+    /// uncommitted and untracked files included), plus the project-wide rules.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Also fail on files that could not be parsed, checks that could not be settled,
+    /// and malformed or disallowed suppressions.
+    #[arg(long)]
+    pub strict: bool,
+    /// A handlebars template replacing the built-in HTML or Markdown one (see docs/templates.md).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+}
+
+/// `vouch baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// What to scan.
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    /// The baseline file to write.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        default_value = ".vouch-baseline.json"
+    )]
+    pub output: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `vouch init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the starter config.
+    #[arg(default_value = ".vouch.yaml")]
+    pub path: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `vouch policies`.
@@ -137,7 +198,7 @@ pub struct ExplainArgs {
 /// `vouch validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Policy files or folders.
+    /// Policy files or folders, and config files (`.vouch.yaml`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 }

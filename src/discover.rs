@@ -24,6 +24,9 @@ pub const DEFAULT_MAX_BYTES: u64 = 5 * 1024 * 1024;
 pub struct Found {
     /// The path as the user would type it.
     pub path: PathBuf,
+    /// The path below its scan root (the file name when the root is the file),
+    /// so that fingerprints and config globs do not depend on how the root was typed.
+    pub relative: String,
     /// Why it is skipped, if it is.
     pub skip: Option<String>,
 }
@@ -88,6 +91,7 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
                         .map(Path::to_path_buf)
                         .unwrap_or_else(|| root.clone());
                     found.push(Found {
+                        relative: relative_to(&path, root),
                         path,
                         skip: Some(format!("cannot be read: {e}")),
                     });
@@ -107,11 +111,13 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
                         )
                     });
                 found.push(Found {
+                    relative: relative_to(entry.path(), root),
                     path: entry.into_path(),
                     skip,
                 });
             } else if entry.path_is_symlink() {
                 found.push(Found {
+                    relative: relative_to(entry.path(), root),
                     path: entry.into_path(),
                     skip: Some("symbolic link (not followed)".into()),
                 });
@@ -121,6 +127,16 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found.dedup_by(|a, b| a.path == b.path);
     Ok(found)
+}
+
+/// `path` below `root`, or its file name when `root` is the file itself.
+fn relative_to(path: &Path, root: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rest) if !rest.as_os_str().is_empty() => display_path(rest),
+        _ => path
+            .file_name()
+            .map_or_else(|| display_path(path), |n| n.to_string_lossy().into_owned()),
+    }
 }
 
 /// Reads a file as text; `Err` holds the reason to skip it (binary, not UTF-8, unreadable).

@@ -8,14 +8,17 @@
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod filter;
 pub mod inputs;
 pub mod policy;
 pub mod report;
 pub mod resource;
 pub mod result;
 pub mod scan;
+pub mod schema;
 pub mod secrets;
 pub mod source;
 pub mod tree;

@@ -105,6 +105,56 @@ pub struct ScanResult {
     pub unknown: Vec<Unknown>,
     /// Files that could not be read or parsed.
     pub errors: Vec<FileError>,
+    /// Every waiver and inline suppression, and what became of it.
+    #[serde(default)]
+    pub exceptions: Vec<Exception>,
+}
+
+/// A waiver (config) or inline suppression (comment), and what became of it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Exception {
+    /// `waiver` or `inline`.
+    pub kind: String,
+    /// The rule it names.
+    pub rule: String,
+    /// Where it is written: the config file for a waiver, the scanned file for a comment.
+    pub file: String,
+    /// Its line there.
+    pub line: usize,
+    /// The path globs it covers (waivers).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<String>,
+    /// The resource (pattern) it covers (waivers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// The reason given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Who owns the risk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Its last day (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    /// `active` (suppresses findings), `unused` (matched none), `expired`
+    /// (its findings count again), `invalid` (malformed; suppresses nothing) or
+    /// `disallowed` (an inline comment while config forbids them).
+    pub status: String,
+    /// How many findings it matched.
+    pub matched: usize,
+    /// What is wrong with it, when it is invalid or disallowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// Where a merged result came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+impl Exception {
+    /// Whether it needs someone's attention (anything but active).
+    pub fn needs_attention(&self) -> bool {
+        self.status != "active"
+    }
 }
 
 /// The tool's name and version.
@@ -153,6 +203,27 @@ pub struct ScanInfo {
     /// The origin of each merged result (`vouch report a.json b.json`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merged_from: Vec<String>,
+    /// The config file used, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    /// The baseline file findings were compared with, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// With `--changed-since`: the ref, and the files changed since it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_since: Option<ChangedSince>,
+}
+
+/// What `--changed-since` limited the findings to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChangedSince {
+    /// The git ref as given.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The commit the changes were measured from (the merge base of the ref and HEAD).
+    pub base: String,
+    /// How many scanned files changed since it.
+    pub files: usize,
 }
 
 /// A policy pack in force.
@@ -280,6 +351,9 @@ pub struct Suppression {
     /// When it stops applying (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// Where the waiver, comment or baseline stands (`file:line`, or the baseline file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// A passed check.

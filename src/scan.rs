@@ -101,12 +101,16 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
             skipped,
             git: options.roots.first().and_then(|r| git_info(r)),
             merged_from: Vec::new(),
+            config: None,
+            baseline: None,
+            changed_since: None,
         },
         summary: Summary::default(),
         findings: evaluation.findings,
         passed: evaluation.passed,
         unknown: evaluation.unknown,
         errors,
+        exceptions: Vec::new(),
     };
     result.recount();
     Ok(Scan { result, project })
@@ -168,6 +172,7 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
     FileOutcome::Parsed(
         ScannedFile {
             source,
+            relative: found.relative.clone(),
             kind: parsed.kind,
             resources,
             unit,

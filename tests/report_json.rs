@@ -47,6 +47,7 @@ fn minimal() -> ScanResult {
         passed: Vec::new(),
         unknown: Vec::new(),
         errors: Vec::new(),
+        exceptions: Vec::new(),
     };
     result.recount();
     result

@@ -10,7 +10,10 @@ use crate::policy::Rule;
 
 /// Prints the rule.
 pub fn run(args: &ExplainArgs) -> miette::Result<Outcome> {
-    let set = super::load_policies(&args.policy, &Default::default())?;
+    let set = super::load_policies(
+        &args.policy,
+        super::find_config(&args.policy, std::path::Path::new("."))?.as_ref(),
+    )?;
     let wanted = args.rule.to_ascii_lowercase();
     let Some(rule) = set
         .rules

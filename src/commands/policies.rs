@@ -11,7 +11,10 @@ use crate::cli::PoliciesArgs;
 
 /// Lists the rules.
 pub fn run(args: &PoliciesArgs) -> miette::Result<Outcome> {
-    let set = super::load_policies(&args.policy, &Default::default())?;
+    let set = super::load_policies(
+        &args.policy,
+        super::find_config(&args.policy, std::path::Path::new("."))?.as_ref(),
+    )?;
     let text = match args.format.as_str() {
         "json" => {
             let rules: Vec<_> = set

@@ -27,7 +27,10 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
     } else {
         report::merge(results)?
     };
-    let policies = super::load_policies(&args.policy, &Default::default())?;
+    let policies = super::load_policies(
+        &args.policy,
+        super::find_config(&args.policy, std::path::Path::new("."))?.as_ref(),
+    )?;
     let rules = rule_infos(&policies);
     let options = RenderOptions {
         template: read_template(args.template.as_deref())?,

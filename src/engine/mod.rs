@@ -263,18 +263,7 @@ impl<'a> Builder<'a> {
         let remediation = render("remediation", &rule.def.remediation);
         let snippet = snippet(file, hit, secret, secrets);
 
-        // The fingerprint leaves line numbers out, so it survives edits that move lines.
-        let text = value
-            .clone()
-            .unwrap_or_else(|| normalise(file.source.slice(hit.span)));
-        let basis = format!(
-            "{}\0{}\0{}\0{}\0{}",
-            rule.def.id,
-            file.source.display_path(),
-            res.address,
-            hit.subject.as_deref().unwrap_or(""),
-            text
-        );
+        let basis = fingerprint_basis(rule, file, res, hit, value.as_deref());
         let n = occurrences.entry(basis.clone()).or_default();
         *n += 1;
         let fingerprint = hex(&Sha256::digest(format!("{basis}\0{n}").as_bytes())[..16]);
@@ -302,6 +291,37 @@ impl<'a> Builder<'a> {
             template: res.origin.clone(),
         }
     }
+}
+
+/// What a finding's fingerprint is computed from: never a line number, so that
+/// edits which move lines keep it, and never a path as the user typed the root,
+/// so that `vouch check .` and `vouch check ./` agree. A rule about the whole
+/// project says one thing of it, so the resource it is shown on does not count.
+fn fingerprint_basis(
+    rule: &Rule,
+    file: &project::ScannedFile,
+    res: &crate::resource::Resource,
+    hit: &Hit,
+    value: Option<&str>,
+) -> String {
+    if rule.is_about_project() {
+        return format!("{}\0project", rule.def.id);
+    }
+    // A plain file's resource is addressed by its displayed path; use the relative one.
+    let address = if res.address == file.source.display_path() {
+        file.relative.as_str()
+    } else {
+        res.address.as_str()
+    };
+    let text = value.map_or_else(|| normalise(file.source.slice(hit.span)), str::to_string);
+    format!(
+        "{}\0{}\0{}\0{}\0{}",
+        rule.def.id,
+        file.relative,
+        address,
+        hit.subject.as_deref().unwrap_or(""),
+        text
+    )
 }
 
 fn normalise(text: &str) -> String {

@@ -19,6 +19,8 @@ use super::secrets::SecretsGlue;
 pub struct ScannedFile {
     /// The file.
     pub source: SourceFile,
+    /// Its path below the scan root (see `discover::Found::relative`).
+    pub relative: String,
     /// What kind of file it is.
     pub kind: FileKind,
     /// Its resources.

@@ -51,6 +51,22 @@ pub enum Cond {
     },
 }
 
+impl Cond {
+    /// Whether the condition is about the project as a whole ("a trail exists
+    /// somewhere") rather than about a place: then its one finding stands for
+    /// the project, and the resource it is shown on is only an anchor.
+    pub fn is_about_project(&self) -> bool {
+        match self {
+            Cond::Project { .. } => true,
+            Cond::All(cs) | Cond::Any(cs) => {
+                !cs.is_empty() && cs.iter().all(Cond::is_about_project)
+            }
+            Cond::Not(c) => c.is_about_project(),
+            _ => false,
+        }
+    }
+}
+
 /// Where a test reads its values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Path {

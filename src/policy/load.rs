@@ -21,8 +21,8 @@ use super::{PolicySet, Rule};
 use crate::inputs::yaml;
 use crate::resource::Environment;
 use crate::result::PackInfo;
+use crate::schema::Spans;
 use crate::source::Span;
-use crate::tree::{Node, Value};
 
 /// The built-in packs, compiled into the binary.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -149,29 +149,6 @@ fn schema() -> &'static jsonschema::Validator {
     })
 }
 
-/// Where each JSON pointer of a document stands: (key span, value span).
-type Spans = HashMap<String, (Span, Span)>;
-
-fn index_spans(node: &Node, pointer: &str, out: &mut Spans) {
-    match &node.value {
-        Value::Map(entries) => {
-            for e in entries {
-                let p = format!("{pointer}/{}", e.key.replace('~', "~0").replace('/', "~1"));
-                out.insert(p.clone(), (e.key_span, e.value.span));
-                index_spans(&e.value, &p, out);
-            }
-        }
-        Value::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let p = format!("{pointer}/{i}");
-                out.insert(p.clone(), (item.span, item.span));
-                index_spans(item, &p, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// One pack file, read and checked against the schema.
 struct ReadPack<'a> {
     source: &'a PackSource,
@@ -193,17 +170,7 @@ impl Loader {
         message: String,
         help: Option<String>,
     ) {
-        let mut p = pointer.to_string();
-        let span = loop {
-            if let Some((k, v)) = spans.get(&p) {
-                break if key { *k } else { *v };
-            }
-            match p.rfind('/') {
-                Some(i) => p.truncate(i),
-                None => break Span::new(0, 0),
-            }
-        };
-        self.problem_at(source, span, message, help);
+        self.problem_at(source, spans.locate(pointer, key), message, help);
     }
 
     fn problem_at(
@@ -255,25 +222,12 @@ impl Loader {
             return None;
         };
         let json = doc.root.to_json();
-        let mut spans = Spans::new();
-        spans.insert(String::new(), (doc.root.span, doc.root.span));
-        index_spans(&doc.root, "", &mut spans);
+        let spans = Spans::index(&doc.root);
 
         let before = self.problems.len();
-        for error in schema().iter_errors(&json) {
-            let pointer = error.instance_path().to_string();
-            let (pointer, key) = match error.kind() {
-                jsonschema::error::ValidationErrorKind::AdditionalProperties { unexpected } => (
-                    format!(
-                        "{pointer}/{}",
-                        unexpected.first().map_or("", String::as_str)
-                    ),
-                    true,
-                ),
-                _ => (pointer, false),
-            };
-            let help = schema_help(&pointer);
-            self.problem(source, &spans, &pointer, key, error.to_string(), help);
+        for v in crate::schema::violations(schema(), &json, &spans) {
+            let help = schema_help(&v.pointer);
+            self.problem_at(source, v.span, v.message, help);
         }
         if self.problems.len() > before {
             return None;
@@ -399,7 +353,7 @@ fn compile_rule(
     params.extend(def.params.clone());
     for (k, v) in overrides {
         match k.split_once('.') {
-            Some((rule, name)) if rule == def.id => {
+            Some((rule, name)) if rule == def.id && params.contains_key(name) => {
                 params.insert(name.to_string(), v.clone());
             }
             Some(_) => {}

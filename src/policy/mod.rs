@@ -47,6 +47,13 @@ pub struct PolicySet {
     pub digest: String,
 }
 
+impl Rule {
+    /// Whether the rule says one thing of the whole project (see [`Cond::is_about_project`]).
+    pub fn is_about_project(&self) -> bool {
+        self.def.scope == model::Scope::Project && self.assert.is_about_project()
+    }
+}
+
 impl PolicySet {
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {

@@ -41,6 +41,7 @@ pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportErr
         passed: Vec::new(),
         unknown: Vec::new(),
         errors: Vec::new(),
+        exceptions: Vec::new(),
     };
 
     for (name, result) in results {
@@ -74,6 +75,12 @@ pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportErr
             e.origin = origin(e.origin.take());
             e
         }));
+        merged
+            .exceptions
+            .extend(result.exceptions.into_iter().map(|mut x| {
+                x.origin = origin(x.origin.take());
+                x
+            }));
     }
     merged.scan = scan;
     merged.recount();

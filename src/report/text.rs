@@ -38,6 +38,9 @@ pub fn render(result: &ScanResult, color: bool) -> String {
     out
 }
 
+/// The order exception statuses are counted in.
+const EXCEPTION_ORDER: [&str; 5] = ["active", "expired", "unused", "invalid", "disallowed"];
+
 fn summary(result: &ScanResult, out: &mut String) {
     let s = &result.summary;
     let _ = writeln!(
@@ -51,6 +54,42 @@ fn summary(result: &ScanResult, out: &mut String) {
         result.scan.files_skipped,
         s.errors
     );
+    if let Some(c) = &result.scan.changed_since {
+        let _ = writeln!(
+            out,
+            "  changed since {} (merge base {}): {} scanned file(s); findings elsewhere are not reported",
+            c.reference,
+            &c.base[..c.base.len().min(12)],
+            c.files
+        );
+    }
+    if let Some(b) = &result.scan.baseline {
+        let n = result
+            .findings
+            .iter()
+            .filter(|f| f.suppressed.as_ref().is_some_and(|x| x.kind == "baseline"))
+            .count();
+        let _ = writeln!(out, "  baseline {b}: {n} finding(s) already recorded there");
+    }
+    if !result.exceptions.is_empty() {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for x in &result.exceptions {
+            match counts.iter_mut().find(|(s, _)| *s == x.status) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((x.status.clone(), 1)),
+            }
+        }
+        counts.sort_by_key(|(s, _)| EXCEPTION_ORDER.iter().position(|o| o == s));
+        let counts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        let _ = writeln!(
+            out,
+            "  waivers and vouch:ignore comments: {}",
+            counts.join(", ")
+        );
+        for x in result.exceptions.iter().filter(|x| x.needs_attention()) {
+            let _ = writeln!(out, "    {}", crate::filter::describe(x));
+        }
+    }
     if s.findings == 0 {
         return;
     }
