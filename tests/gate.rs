@@ -14,7 +14,7 @@
 //!
 //! and a KMS key in `infra/main.tf`, which brings the project-wide AWS rules.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -750,14 +750,4 @@ fn init_writes_a_valid_starter_and_refuses_to_overwrite() {
     let out = tree.vouch().args(["init", "--force"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(tree.read(".vouch.yaml").contains("# vouch configuration"));
-}
-
-#[test]
-fn pre_commit_hook_definition_runs_vouch_check() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
-    )
-    .expect(".pre-commit-hooks.yaml at the repository root");
-    assert!(text.contains("id: vouch"));
-    assert!(text.contains("entry: vouch check"));
 }
