@@ -1,29 +1,44 @@
 #!/usr/bin/env bash
 # Benchmark: the whole `vouch check` on ../shared/corpus (841 files, 3.2 MB)
-# and on a larger generated tree, wall time and peak memory, with ripgrep
-# running the same key patterns as a yardstick when it is installed.
+# and on that corpus copied 8 times (about 6,700 files), wall time and peak
+# memory; the secret detectors alone; ripgrep running the very key patterns
+# of policies/secrets.yaml as a yardstick (it uses the same regex engine); and,
+# with --competitors, Checkov and detect-secrets on the same trees.
 #
-#   bash bench/run.sh            # 10 runs each; prints a Markdown table
-#   RUNS=30 bash bench/run.sh
+#   bash bench/run.sh                 # 5 runs each; prints a Markdown table
+#   RUNS=15 bash bench/run.sh
+#   bash bench/run.sh --competitors   # also installs (pip, into target/bench-venv)
+#                                     # and times Checkov and detect-secrets, 1 run each
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-10}
+RUNS=${RUNS:-5}
 CORPUS=${CORPUS:-../shared/corpus}
+COMPETITORS=${1:-}
 
+[ -d "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS=...)" >&2; exit 2; }
 cargo build --release --quiet
 VOUCH=target/release/vouch
 
-# A larger tree: the corpus copied 8 times into a temporary folder (about 6,700 files).
-BIG=$(mktemp -d)
-trap 'rm -rf "$BIG"' EXIT
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+BIG="$WORK/big"
+mkdir "$BIG"
 for i in 1 2 3 4 5 6 7 8; do cp -r "$CORPUS" "$BIG/copy$i"; done
 
-# Median wall seconds and peak RSS (MiB) of a command over $RUNS runs.
+# The key patterns of the secret catalogue (the pattern entries' own `regex:`,
+# not their `near:` context), one a line, for rg -f; rg joins them into one
+# regex, so named groups become plain groups.
+PATTERNS="$WORK/patterns.txt"
+sed -n "s/^        regex: '\(.*\)'$/\1/p" policies/secrets.yaml \
+  | sed -e "s/''/'/g" -e 's/(?P<[a-z_]*>/(?:/g' > "$PATTERNS"
+
+# Median wall seconds and peak RSS (MiB) of a command over $1 runs.
 measure() {
-  local times=() rss=0 t r
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o /tmp/vouch-bench.time "$@" >/dev/null 2>&1 || true
-    read -r t r < /tmp/vouch-bench.time
+  local runs=$1 times=() rss=0 t r
+  shift
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" >/dev/null 2>&1 || true
+    read -r t r < "$WORK/time"
     times+=("$t")
     (( r > rss )) && rss=$r
   done
@@ -32,15 +47,41 @@ measure() {
   printf '%s s | %d MiB' "$median" $((rss / 1024))
 }
 
-KEYS='sk-(proj|svcacct|admin|ant-api03|ant-admin01)-[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|hf_[A-Za-z]{34}|gh[pousr]_[A-Za-z0-9]{36}'
+files() { find "$1" -type f | wc -l | tr -d ' '; }
+SMALL="corpus, $(files "$CORPUS") files"
+LARGE="corpus x8, $(files "$BIG") files"
+SECRETS=(--no-builtin --policy policies/secrets.yaml --policy policies/key-isolation.yaml)
 
+echo "Machine: $(nproc) cores, $(uname -m); median of $RUNS runs (competitors: 1 run)."
+echo
 echo "| what | tree | median wall | peak memory |"
 echo "| --- | --- | --- | --- |"
-echo "| vouch check (all rules, JSON out) | corpus, $(find "$CORPUS" -type f | wc -l) files | $(measure "$VOUCH" check "$CORPUS" --format json --fail-on never) |"
-echo "| vouch check (all rules, JSON out) | corpus x8, $(find "$BIG" -type f | wc -l) files | $(measure "$VOUCH" check "$BIG" --format json --fail-on never) |"
+for tree in "$CORPUS:$SMALL" "$BIG:$LARGE"; do
+  dir=${tree%%:*} label=${tree#*:}
+  echo "| vouch check, all $("$VOUCH" policies --format json | grep -c '"id"') rules, JSON out | $label | $(measure "$RUNS" "$VOUCH" check "$dir" --format json --fail-on never) |"
+done
+for tree in "$CORPUS:$SMALL" "$BIG:$LARGE"; do
+  dir=${tree%%:*} label=${tree#*:}
+  echo "| vouch check, key-isolation rules only | $label | $(measure "$RUNS" "$VOUCH" check "$dir" "${SECRETS[@]}" --format json --fail-on never) |"
+done
 if command -v rg >/dev/null; then
-  echo "| rg, key patterns only | corpus | $(measure rg -c -P "$KEYS" "$CORPUS") |"
-  echo "| rg, key patterns only | corpus x8 | $(measure rg -c -P "$KEYS" "$BIG") |"
+  for tree in "$CORPUS:$SMALL" "$BIG:$LARGE"; do
+    dir=${tree%%:*} label=${tree#*:}
+    echo "| rg -f, the catalogue's $(wc -l < "$PATTERNS") key patterns | $label | $(measure "$RUNS" rg -c -f "$PATTERNS" "$dir") |"
+  done
 else
   echo "| rg (not installed: apt-get install ripgrep) | | | |"
+fi
+
+if [ "$COMPETITORS" = "--competitors" ]; then
+  VENV=target/bench-venv
+  if [ ! -x "$VENV/bin/checkov" ]; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet checkov detect-secrets
+  fi
+  CHECKOV_VERSION=$("$VENV/bin/checkov" --version 2>/dev/null | tail -1)
+  DS_VERSION=$("$VENV/bin/detect-secrets" --version 2>/dev/null)
+  echo "| Checkov $CHECKOV_VERSION, all checks | $SMALL | $(measure 1 "$VENV/bin/checkov" -d "$CORPUS" --quiet --compact -o json) |"
+  echo "| detect-secrets $DS_VERSION scan | $SMALL | $(measure 1 "$VENV/bin/detect-secrets" scan --all-files "$CORPUS") |"
+  echo "| detect-secrets $DS_VERSION scan | $LARGE | $(measure 1 "$VENV/bin/detect-secrets" scan --all-files "$BIG") |"
 fi
