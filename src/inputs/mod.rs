@@ -174,7 +174,7 @@ pub fn parse(file: &SourceFile) -> Parsed {
         FileKind::TerraformVars => terraform::extract_tfvars(file),
         FileKind::TerraformJson => terraform::extract_tf_json(file),
         FileKind::Dockerfile => with_problems(dockerfile::parse(file)),
-        FileKind::Yaml => yaml_family(file, &mut kind),
+        FileKind::Yaml => with_problems(yaml_family(file, &mut kind)),
         FileKind::Json => json_family(file, &mut kind),
         _ => Ok(Vec::new()),
     };
@@ -205,24 +205,30 @@ fn file_resource(file: &SourceFile) -> Resource {
     .with_address(path)
 }
 
-fn yaml_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
-    let docs = yaml::parse(&file.text)?;
+/// YAML files: the documents that parse are classified and extracted, and
+/// the errors of those that do not come back beside them.
+fn yaml_family(
+    file: &SourceFile,
+    kind: &mut FileKind,
+) -> Result<(Vec<Resource>, Vec<ParseError>), ParseError> {
+    let (docs, errors) = yaml::parse_lenient(&file.text);
     let path = file.display_path();
     let roots: Vec<&Node> = docs.iter().map(|d| &d.root).collect();
     *kind = classify(&path, &roots);
-    match kind {
-        FileKind::Actions => Ok(actions::extract(file, &docs)),
-        FileKind::CloudFormation => Ok(docs
+    let resources = match kind {
+        FileKind::Actions => actions::extract(file, &docs),
+        FileKind::CloudFormation => docs
             .iter()
             .flat_map(|d| cloudformation::extract(&d.root))
-            .collect()),
-        FileKind::Compose => Ok(docs
+            .collect(),
+        FileKind::Compose => docs
             .iter()
             .flat_map(|d| compose::extract(file, &d.root))
-            .collect()),
-        FileKind::Kubernetes => Ok(kubernetes::extract(file, &docs)),
-        _ => Ok(Vec::new()),
-    }
+            .collect(),
+        FileKind::Kubernetes => kubernetes::extract(file, &docs),
+        _ => Vec::new(),
+    };
+    Ok((resources, errors))
 }
 
 fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
