@@ -169,7 +169,7 @@ pub fn parse(file: &SourceFile) -> Parsed {
         })
     };
     let result = match kind {
-        FileKind::Env => with_problems(dotenv::parse(file)),
+        FileKind::Env => with_problems(Ok(dotenv::parse(file))),
         FileKind::Terraform => terraform::extract(file),
         FileKind::TerraformVars => terraform::extract_tfvars(file),
         FileKind::TerraformJson => terraform::extract_tf_json(file),
