@@ -158,9 +158,11 @@ pub struct Parsed {
 
 /// Parses `file` and extracts its resources. Never fails: a parse error is
 /// returned beside whatever could be extracted (at least the `file` resource,
-/// so keys in a broken file are still found).
-pub fn parse(file: &SourceFile) -> Parsed {
-    let mut kind = kind_by_name(&file.path);
+/// so keys in a broken file are still found). `location` is where the file
+/// really is (see `discover::Found::location`); the folders in it decide
+/// what only folders can tell, such as a GitHub workflow.
+pub fn parse(file: &SourceFile, location: &Path) -> Parsed {
+    let mut kind = kind_by_name(location);
     let mut errors = Vec::new();
     let mut with_problems = |parsed: Result<(Vec<Resource>, Vec<ParseError>), ParseError>| {
         parsed.map(|(resources, problems)| {
@@ -174,8 +176,8 @@ pub fn parse(file: &SourceFile) -> Parsed {
         FileKind::TerraformVars => terraform::extract_tfvars(file),
         FileKind::TerraformJson => terraform::extract_tf_json(file),
         FileKind::Dockerfile => with_problems(dockerfile::parse(file)),
-        FileKind::Yaml => with_problems(yaml_family(file, &mut kind)),
-        FileKind::Json => json_family(file, &mut kind),
+        FileKind::Yaml => with_problems(yaml_family(file, location, &mut kind)),
+        FileKind::Json => json_family(file, location, &mut kind),
         _ => Ok(Vec::new()),
     };
     let mut resources = vec![file_resource(file)];
@@ -209,12 +211,12 @@ fn file_resource(file: &SourceFile) -> Resource {
 /// the errors of those that do not come back beside them.
 fn yaml_family(
     file: &SourceFile,
+    location: &Path,
     kind: &mut FileKind,
 ) -> Result<(Vec<Resource>, Vec<ParseError>), ParseError> {
     let (docs, errors) = yaml::parse_lenient(&file.text);
-    let path = file.display_path();
     let roots: Vec<&Node> = docs.iter().map(|d| &d.root).collect();
-    *kind = classify(&path, &roots);
+    *kind = classify(location, &roots);
     let resources = match kind {
         FileKind::Actions => actions::extract(file, &docs),
         FileKind::CloudFormation => docs
@@ -231,7 +233,7 @@ fn yaml_family(
     Ok((resources, errors))
 }
 
-fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
+fn json_family(file: &SourceFile, location: &Path, kind: &mut FileKind) -> Extracted {
     // Only JSON that looks like infrastructure is parsed; other JSON (package
     // locks, notebooks) is text for the key detectors.
     let text = &file.text;
@@ -243,7 +245,7 @@ fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
         return Ok(Vec::new());
     }
     let root = json::parse(file)?;
-    *kind = classify(&file.display_path(), &[&root]);
+    *kind = classify(location, &[&root]);
     match kind {
         FileKind::CloudFormation => Ok(cloudformation::extract(&root)),
         FileKind::Kubernetes => {
@@ -257,10 +259,19 @@ fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
     }
 }
 
+/// Whether `path` sits directly in `.github/workflows`, the only place
+/// GitHub reads workflows from.
+pub fn is_workflow_path(path: &Path) -> bool {
+    let mut folders = path.parent().into_iter().flat_map(Path::ancestors);
+    let parent = folders.next().and_then(Path::file_name);
+    let grandparent = folders.next().and_then(Path::file_name);
+    parent.is_some_and(|n| n == "workflows") && grandparent.is_some_and(|n| n == ".github")
+}
+
 /// Decides what YAML or JSON documents are.
-fn classify(path: &str, roots: &[&Node]) -> FileKind {
-    let is_yaml = path.ends_with(".yml") || path.ends_with(".yaml");
-    if path.contains(".github/workflows/") && is_yaml {
+fn classify(path: &Path, roots: &[&Node]) -> FileKind {
+    let is_yaml = matches!(kind_by_name(path), FileKind::Yaml);
+    if is_yaml && is_workflow_path(path) {
         return FileKind::Actions;
     }
     if roots.iter().any(|r| cloudformation::is_template(r)) {
