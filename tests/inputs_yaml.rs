@@ -164,3 +164,21 @@ fn an_alias_bomb_is_refused_and_the_other_files_are_checked() {
         [(8, 20, "k8s/Pod/listed".to_string())]
     );
 }
+
+#[test]
+fn a_handwritten_document_after_helm_output_has_no_template() {
+    let r = scan("rendered-then-handwritten.yaml");
+    let got: Vec<(usize, usize, &str, Option<&str>)> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "VCH-PRV-011")
+        .map(|f| (f.line, f.column, f.resource.as_str(), f.template.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (8, 12, "k8s/Pod/rendered", Some("chat/templates/pod.yaml")),
+            (16, 12, "k8s/Pod/handwritten", None),
+        ]
+    );
+}
