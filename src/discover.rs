@@ -217,14 +217,105 @@ fn relative_to(path: &Path, root: &Path) -> String {
     }
 }
 
-/// Reads a file as text; `Err` holds the reason to skip it (binary, not UTF-8, unreadable).
+/// Reads a file as text; `Err` holds the reason to skip it (binary, unreadable).
 pub fn read_text(path: &Path) -> Result<String, String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|e| format!("cannot be read: {e}"))?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
-        return Err("binary file".into());
+    let (text, encoding) = decode(bytes).ok_or_else(|| "binary file".to_string())?;
+    if encoding != "UTF-8" {
+        log::debug!("{}: read as {encoding}", display_path(path));
     }
-    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
+    Ok(text)
+}
+
+/// Decodes a file's bytes, and names the encoding used; `None` when they
+/// are binary.
+///
+/// UTF-16 needs its byte order mark (PowerShell's `>` writes one); without it
+/// the NUL bytes of UTF-16 look like binary, and the file is skipped as such.
+/// UTF-8 is taken as it is, its BOM kept for [`crate::source::SourceFile`] to
+/// drop. Anything else is decoded rather than skipped, so that a key in a
+/// Latin-1 `.env` is still found: as UTF-8 with the bad bytes replaced when
+/// the file holds valid UTF-8 beyond ASCII (a stray byte in a UTF-8 file), and
+/// as Windows-1252, the superset of Latin-1 that editors mean by it, when not.
+/// Spans and columns then count in the decoded text, which is what a reader sees.
+pub fn decode(bytes: Vec<u8>) -> Option<(String, &'static str)> {
+    use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
+
+    if let Some((encoding, bom)) = Encoding::for_bom(&bytes) {
+        if encoding == UTF_16LE || encoding == UTF_16BE {
+            let (text, _) = encoding.decode_without_bom_handling(&bytes[bom..]);
+            return Some((text.into_owned(), encoding.name()));
+        }
+    }
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return None;
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return Some((text, "UTF-8")),
+        Err(e) => e.into_bytes(),
+    };
+    let lossy = String::from_utf8_lossy(&bytes);
+    if lossy
+        .chars()
+        .any(|c| !c.is_ascii() && c != char::REPLACEMENT_CHARACTER)
+    {
+        return Some((lossy.into_owned(), "UTF-8 (invalid bytes replaced)"));
+    }
+    let (text, _) = WINDOWS_1252.decode_without_bom_handling(&bytes);
+    Some((text.into_owned(), WINDOWS_1252.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(bytes: &[u8]) -> Option<(String, &'static str)> {
+        decode(bytes.to_vec())
+    }
+
+    #[test]
+    fn utf8_is_kept_as_it_is() {
+        assert_eq!(text("a=é\n".as_bytes()), Some(("a=é\n".into(), "UTF-8")));
+        let bom = text(b"\xef\xbb\xbfa=1").unwrap();
+        assert_eq!(bom.0, "\u{feff}a=1");
+    }
+
+    #[test]
+    fn utf16_needs_its_bom() {
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("A=é\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(text(&le), Some(("A=é\n".into(), "UTF-16LE")));
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain("B=1".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(text(&be), Some(("B=1".into(), "UTF-16BE")));
+        assert_eq!(text(&le[2..]), None);
+    }
+
+    #[test]
+    fn other_bytes_are_latin1_or_repaired_utf8() {
+        assert_eq!(
+            text(b"NAME=caf\xe9 \x80\n"),
+            Some(("NAME=café €\n".into(), "windows-1252"))
+        );
+        let (repaired, encoding) = text(
+            "é=\u{2713}"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0xff])
+                .collect::<Vec<_>>()
+                .as_slice(),
+        )
+        .unwrap();
+        assert_eq!(repaired, "é=\u{2713}\u{fffd}");
+        assert_eq!(encoding, "UTF-8 (invalid bytes replaced)");
+        assert_eq!(text(b"a\0b"), None);
+    }
 }
