@@ -87,7 +87,15 @@ fn list_to_map(file: &SourceFile, node: &Node) -> Node {
             let text = item.as_str()?;
             let raw = file.slice(item.span);
             let quote = usize::from(raw.starts_with(['"', '\'']));
+            // Spans split at `=` only when the item is written as it reads;
+            // with escapes (`"A=\u00e9"`) the value gets the item's whole span.
+            let as_written = raw.get(quote..raw.len() - quote) == Some(text);
             match text.split_once('=') {
+                Some((k, v)) if !as_written => Some(Entry {
+                    key: k.trim().to_string(),
+                    key_span: item.span,
+                    value: Node::new(item.span, Value::Str(v.to_string())),
+                }),
                 Some((k, v)) => {
                     let key_start = item.span.start + quote;
                     let value_start = key_start + k.len() + 1;
@@ -126,5 +134,16 @@ mod tests {
         let url = env.get("OPENAI_BASE_URL").unwrap();
         assert_eq!(file.slice(url.span), "http://x");
         assert_eq!(file.slice(env.get("DEBUG").unwrap().span), "1");
+    }
+
+    #[test]
+    fn an_escaped_item_keeps_its_whole_span() {
+        let text = "services:\n  api:\n    environment:\n      - \"A=caf\\u00e9\"\n";
+        let file = SourceFile::new("compose.yaml", text);
+        let root = yaml::parse(text).unwrap().remove(0).root;
+        let res = extract(&file, &root);
+        let a = res[0].body.get("environment").unwrap().get("A").unwrap();
+        assert_eq!(a.as_str(), Some("café"));
+        assert_eq!(file.slice(a.span), "\"A=caf\\u00e9\"");
     }
 }
