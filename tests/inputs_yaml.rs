@@ -182,3 +182,24 @@ fn a_handwritten_document_after_helm_output_has_no_template() {
         ]
     );
 }
+
+#[test]
+fn empty_documents_are_no_objects_and_no_errors() {
+    let r = scan("empty-documents.yaml");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        of(&r, "VCH-PRV-011"),
+        [(9, 12, "k8s/Pod/after-empty".to_string())]
+    );
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/inputs/yaml/empty-documents.yaml"),
+    )
+    .unwrap();
+    let docs = vouch::inputs::yaml::parse(&text).unwrap();
+    let nulls: Vec<bool> = docs
+        .iter()
+        .map(|d| d.root.value == vouch::tree::Value::Null)
+        .collect();
+    assert_eq!(nulls, [true, true, false, true]);
+}
