@@ -1,12 +1,15 @@
 //! Inputs: deciding what a file is, parsing it with spans, and extracting resources.
 //!
-//! The file name decides first (`.env*`, `*.tf`, `Dockerfile`…); YAML and
+//! The file name decides first (`.env*`, `*.tf`, `Dockerfile*`…); YAML and
 //! JSON are then classified by content: Kubernetes (`apiVersion` + `kind`),
-//! docker-compose (`services`), CloudFormation (`AWSTemplateFormatVersion`
-//! or `AWS::` resource types), GitHub Actions (under `.github/workflows/`).
+//! docker-compose (`services` in a compose-named file or of compose shape),
+//! CloudFormation (`AWSTemplateFormatVersion` or `AWS::` resource types),
+//! GitHub Actions (directly under `.github/workflows/`, read from the file's
+//! canonical location so it does not matter how the root was typed).
 //! Every text file also gets a `file` resource so the secret detectors can
-//! read it whole. A file that does not parse gives a [`ParseError`] with the
-//! byte offset the parser stopped at; the caller records it and moves on.
+//! read it whole. A file that does not parse gives [`ParseError`]s with the
+//! byte offset the parser stopped at, beside whatever could still be read;
+//! the caller records them and moves on.
 
 pub mod actions;
 pub mod cloudformation;
