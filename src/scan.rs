@@ -137,11 +137,13 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
         Ok(t) => t,
         Err(reason) => return skip(reason),
     };
-    if let Some(reason) = inputs::skip_reason(&found.path, &text) {
+    // Classification reads the canonical location, so the folders a file sits
+    // in (`.github/workflows`, a chart's `templates`) count however the root was typed.
+    if let Some(reason) = inputs::skip_reason(&found.location, &text) {
         return skip(reason);
     }
     let source = SourceFile::new(found.path.clone(), &text);
-    let parsed = inputs::parse(&source);
+    let parsed = inputs::parse(&source, &found.location);
     log::debug!(
         "{shown}: {} with {} resources",
         parsed.kind.as_str(),
@@ -162,7 +164,7 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
         })
         .collect();
     let mut resources = parsed.resources;
-    assign_environments(&mut resources, &shown, &options.environments);
+    assign_environments(&mut resources, &found.relative, &options.environments);
     let unit = match parsed.kind {
         FileKind::Terraform | FileKind::TerraformVars | FileKind::TerraformJson => {
             found.path.parent().map(display_path).unwrap_or_default()
@@ -182,8 +184,8 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
 }
 
 /// Sets each resource's environment from config, its namespace (its own or
-/// its parent's) and the words of its path.
-fn assign_environments(resources: &mut [Resource], path: &str, map: &EnvMap) {
+/// its parent's) and the words of its path below the scan root.
+fn assign_environments(resources: &mut [Resource], relative: &str, map: &EnvMap) {
     for i in 0..resources.len() {
         let mut ns = kubernetes::namespace(&resources[i].body).map(str::to_string);
         let mut parent = resources[i].parent;
@@ -192,7 +194,7 @@ fn assign_environments(resources: &mut [Resource], path: &str, map: &EnvMap) {
             ns = kubernetes::namespace(&resources[p].body).map(str::to_string);
             parent = resources[p].parent;
         }
-        resources[i].env = map.resolve(path, ns.as_deref());
+        resources[i].env = map.resolve(relative, ns.as_deref());
     }
 }
 

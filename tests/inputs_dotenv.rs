@@ -18,7 +18,7 @@ fn fixture(name: &str) -> SourceFile {
 
 /// Parses a fixture that must have no problem at all.
 fn clean(file: &SourceFile) -> Vec<Resource> {
-    let (resources, skipped) = dotenv::parse(file).unwrap();
+    let (resources, skipped) = dotenv::parse(file);
     assert_eq!(skipped, vec![]);
     resources
 }
@@ -95,7 +95,7 @@ fn plain_values_comments_export_and_blanks() {
 #[test]
 fn resources_have_kind_address_and_assignment_span() {
     let file = fixture("basic.env");
-    let vars = dotenv::extract(&file).unwrap();
+    let vars = dotenv::extract(&file);
     let exported = &vars[1];
     assert_eq!(exported.kind, KIND);
     assert_eq!(exported.kind, "env/variable");
@@ -180,7 +180,7 @@ fn a_byte_order_mark_does_not_touch_the_first_key() {
 #[test]
 fn bad_lines_are_skipped_and_reported() {
     let file = fixture("malformed.env");
-    let (vars, skipped) = dotenv::parse(&file).unwrap();
+    let (vars, skipped) = dotenv::parse(&file);
     assert_eq!(
         names(&vars),
         ["FAKE_GOOD_ONE", "FAKE_GOOD_TWO", "FAKE_GOOD_THREE"]
@@ -198,24 +198,31 @@ fn bad_lines_are_skipped_and_reported() {
         "messages must not quote the line"
     );
     // `extract` keeps the readable variables too.
-    assert_eq!(dotenv::extract(&file).unwrap().len(), 3);
+    assert_eq!(dotenv::extract(&file).len(), 3);
 }
 
 #[test]
-fn an_unterminated_quote_stops_the_parse() {
+fn an_unterminated_quote_stops_the_parse_and_keeps_what_came_before() {
     let file = fixture("unterminated.env");
-    let err: ParseError = dotenv::parse(&file).unwrap_err();
+    let (vars, problems) = dotenv::parse(&file);
+    // The quote swallows FAKE_AFTER; FAKE_BEFORE is still checked.
+    assert_eq!(names(&vars), ["FAKE_BEFORE"]);
+    assert_eq!(
+        value(&file, &vars, "FAKE_BEFORE"),
+        ("1".into(), loc(1, 13, 1, 14))
+    );
+    let [err]: [ParseError; 1] = problems.try_into().unwrap();
     assert_eq!(file.line_col(err.offset), (2, 11));
     assert!(err.message.contains("unterminated"), "{}", err.message);
-    assert_eq!(dotenv::extract(&file).unwrap_err(), err);
+    assert_eq!(names(&dotenv::extract(&file)), ["FAKE_BEFORE"]);
 }
 
 #[test]
 fn an_empty_file_has_no_variables() {
     let file = SourceFile::new("empty.env", "");
-    assert_eq!(dotenv::parse(&file).unwrap().0.len(), 0);
+    assert_eq!(dotenv::parse(&file).0.len(), 0);
     let file = SourceFile::new("comments.env", "# only\n\n   # comments\n");
-    assert_eq!(dotenv::parse(&file).unwrap().0.len(), 0);
+    assert_eq!(dotenv::parse(&file).0.len(), 0);
 }
 
 /// Reads every `.env*` and `*.env` file of the shared corpus of real
@@ -235,8 +242,7 @@ fn every_env_file_of_the_corpus_parses_cleanly() {
         }
         let text = std::fs::read_to_string(entry.path()).unwrap();
         let file = SourceFile::new(entry.path(), &text);
-        let (vars, skipped) =
-            dotenv::parse(&file).unwrap_or_else(|e| panic!("{}: {e:?}", entry.path().display()));
+        let (vars, skipped) = dotenv::parse(&file);
         assert_eq!(skipped, vec![], "{}", entry.path().display());
         assert!(!vars.is_empty(), "{}", entry.path().display());
         count += 1;
@@ -263,19 +269,53 @@ fn arbitrary_text_never_panics() {
             })
             .collect();
         let file = SourceFile::new("fuzz.env", &text);
-        if let Ok((vars, skipped)) = dotenv::parse(&file) {
-            for r in &vars {
-                assert!(
-                    r.span.end <= text.len() && r.body.span.end <= r.span.end,
-                    "{text:?}"
-                );
-            }
-            assert!(skipped.iter().all(|e| e.offset <= text.len()));
+        let (vars, skipped) = dotenv::parse(&file);
+        for r in &vars {
+            assert!(
+                r.span.end <= text.len() && r.body.span.end <= r.span.end,
+                "{text:?}"
+            );
         }
+        assert!(skipped.iter().all(|e| e.offset <= text.len()));
     }
 }
 
 /// A linear congruential step; only the high bits are used, the low ones cycle fast.
 fn next(seed: u64) -> u64 {
     seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1)
+}
+
+/// End to end: the error names the quote's line, and the rules still see
+/// the variables above it.
+#[test]
+fn a_scan_reports_the_quote_and_the_findings_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env.production"),
+        "OPENAI_BASE_URL=http://gw.example.com/v1\nA=1\nB=\"unterminated\nC=3\n",
+    )
+    .unwrap();
+    let policies = vouch::policy::load::load(
+        &vouch::policy::load::PackSource::builtin(),
+        &Default::default(),
+    )
+    .unwrap();
+    let options = vouch::scan::ScanOptions {
+        roots: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    };
+    let r = vouch::scan::run(&options, &policies).unwrap().result;
+    let errors: Vec<(usize, bool)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.message.contains("unterminated")))
+        .collect();
+    assert_eq!(errors, [(3, true)]);
+    let enc: Vec<(usize, usize, &str)> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "VCH-ENC-008")
+        .map(|f| (f.line, f.column, f.resource.as_str()))
+        .collect();
+    assert_eq!(enc, [(1, 17, "OPENAI_BASE_URL")]);
 }

@@ -90,3 +90,116 @@ fn a_broken_file_is_an_error_and_the_rest_is_checked() {
     assert_eq!(r.errors[0].line, 4);
     assert_eq!(of(&r, "VCH-PRV-011").len(), 1);
 }
+
+/// (line, column, end line, end column) of each finding of `rule`.
+fn spans(result: &ScanResult, rule: &str) -> Vec<(usize, usize, usize, usize)> {
+    result
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| (f.line, f.column, f.end_line, f.end_column))
+        .collect()
+}
+
+#[test]
+fn one_broken_document_keeps_the_others() {
+    let r = scan("partial.yaml");
+    let errors: Vec<(&str, usize)> = r
+        .errors
+        .iter()
+        .map(|e| (e.file.rsplit('/').next().unwrap(), e.line))
+        .collect();
+    // saphyr stops at the `---` that ends the broken flow mapping of line 11.
+    assert_eq!(errors, [("partial.yaml", 12)]);
+    assert!(
+        r.errors[0].message.contains("flow mapping"),
+        "{:?}",
+        r.errors
+    );
+    assert_eq!(
+        of(&r, "VCH-PRV-010")
+            .into_iter()
+            .filter(|(line, _, _)| *line == 7)
+            .collect::<Vec<_>>(),
+        [(7, 35, "k8s/Pod/good/containers/c".to_string())]
+    );
+    assert_eq!(
+        of(&r, "VCH-PRV-011"),
+        [(17, 12, "k8s/Pod/after".to_string())]
+    );
+}
+
+#[test]
+fn a_block_scalar_value_ends_on_its_own_line() {
+    let r = scan("block-scalar.yaml");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    // `        FAKE-folded-password-3kQ9zT` is 27 characters from column 9.
+    assert_eq!(spans(&r, "VCH-ISO-005"), [(11, 9, 11, 36)]);
+}
+
+#[test]
+fn an_alias_bomb_is_refused_and_the_other_files_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/inputs/yaml");
+    std::fs::copy(fixtures.join("bomb.yaml"), dir.path().join("bomb.yaml")).unwrap();
+    std::fs::copy(fixtures.join("list.yaml"), dir.path().join("list.yaml")).unwrap();
+    let policies = load::load(&PackSource::builtin(), &Default::default()).unwrap();
+    let options = ScanOptions {
+        roots: vec![dir.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let r = scan::run(&options, &policies).unwrap().result;
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(r.errors[0].file.ends_with("bomb.yaml"));
+    // Level f is the first whose copy passes the budget: 9^5 strings and more.
+    assert_eq!(r.errors[0].line, 6);
+    assert!(
+        r.errors[0].message.contains("too many alias expansions"),
+        "{}",
+        r.errors[0].message
+    );
+    assert_eq!(
+        of(&r, "VCH-PRV-011"),
+        [(8, 20, "k8s/Pod/listed".to_string())]
+    );
+}
+
+#[test]
+fn a_handwritten_document_after_helm_output_has_no_template() {
+    let r = scan("rendered-then-handwritten.yaml");
+    let got: Vec<(usize, usize, &str, Option<&str>)> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "VCH-PRV-011")
+        .map(|f| (f.line, f.column, f.resource.as_str(), f.template.as_deref()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (8, 12, "k8s/Pod/rendered", Some("chat/templates/pod.yaml")),
+            (16, 12, "k8s/Pod/handwritten", None),
+        ]
+    );
+}
+
+#[test]
+fn empty_documents_are_no_objects_and_no_errors() {
+    let r = scan("empty-documents.yaml");
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        of(&r, "VCH-PRV-011"),
+        [(9, 12, "k8s/Pod/after-empty".to_string())]
+    );
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/inputs/yaml/empty-documents.yaml"),
+    )
+    .unwrap();
+    let docs = vouch::inputs::yaml::parse(&text).unwrap();
+    let nulls: Vec<bool> = docs
+        .iter()
+        .map(|d| d.root.value == vouch::tree::Value::Null)
+        .collect();
+    assert_eq!(nulls, [true, true, false, true]);
+}

@@ -2,11 +2,41 @@
 //!
 //! The list form of `environment` (`- KEY=value`) is rewritten into the
 //! mapping form, with the key and value spans split at `=`, so rules read
-//! one shape and findings underline just the value.
+//! one shape and findings underline just the value. A top-level `services:`
+//! alone does not make a compose file (Helm values and CircleCI configs have
+//! one too); see [`is_compose`].
 
 use crate::resource::Resource;
 use crate::source::{SourceFile, Span};
 use crate::tree::{Entry, Node, Value};
+
+/// The top-level keys the compose specification allows, besides `x-` extensions.
+const TOP_LEVEL: [&str; 9] = [
+    "version", "name", "services", "networks", "volumes", "configs", "secrets", "include", "models",
+];
+
+/// Whether a document is a compose file: a `services` mapping, and either a
+/// compose file name (`named`) or the compose shape — only the top-level keys
+/// the specification allows, and a service with an `image` or a `build`.
+pub fn is_compose(root: &Node, named: bool) -> bool {
+    let Some(Value::Map(services)) = root.get("services").map(|s| &s.value) else {
+        return false;
+    };
+    if named {
+        return true;
+    }
+    let only_compose_keys = root
+        .entries()
+        .iter()
+        .all(|e| e.key.starts_with("x-") || TOP_LEVEL.contains(&e.key.as_str()));
+    let has_a_service = services.iter().any(|s| {
+        s.value.get("image").is_some_and(|i| i.as_str().is_some())
+            || s.value
+                .get("build")
+                .is_some_and(|b| matches!(b.value, Value::Str(_) | Value::Map(_)))
+    });
+    only_compose_keys && has_a_service
+}
 
 /// One `compose/service` per service of a compose document.
 pub fn extract(file: &SourceFile, root: &Node) -> Vec<Resource> {
@@ -57,7 +87,15 @@ fn list_to_map(file: &SourceFile, node: &Node) -> Node {
             let text = item.as_str()?;
             let raw = file.slice(item.span);
             let quote = usize::from(raw.starts_with(['"', '\'']));
+            // Spans split at `=` only when the item is written as it reads;
+            // with escapes (`"A=\u00e9"`) the value gets the item's whole span.
+            let as_written = raw.get(quote..raw.len() - quote) == Some(text);
             match text.split_once('=') {
+                Some((k, v)) if !as_written => Some(Entry {
+                    key: k.trim().to_string(),
+                    key_span: item.span,
+                    value: Node::new(item.span, Value::Str(v.to_string())),
+                }),
                 Some((k, v)) => {
                     let key_start = item.span.start + quote;
                     let value_start = key_start + k.len() + 1;
@@ -96,5 +134,16 @@ mod tests {
         let url = env.get("OPENAI_BASE_URL").unwrap();
         assert_eq!(file.slice(url.span), "http://x");
         assert_eq!(file.slice(env.get("DEBUG").unwrap().span), "1");
+    }
+
+    #[test]
+    fn an_escaped_item_keeps_its_whole_span() {
+        let text = "services:\n  api:\n    environment:\n      - \"A=caf\\u00e9\"\n";
+        let file = SourceFile::new("compose.yaml", text);
+        let root = yaml::parse(text).unwrap().remove(0).root;
+        let res = extract(&file, &root);
+        let a = res[0].body.get("environment").unwrap().get("A").unwrap();
+        assert_eq!(a.as_str(), Some("café"));
+        assert_eq!(file.slice(a.span), "\"A=caf\\u00e9\"");
     }
 }

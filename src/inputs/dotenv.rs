@@ -6,9 +6,10 @@
 //! the program would see them, except that `${OTHER}` references stay as
 //! written so the engine can treat them as references rather than literals.
 //! A line that cannot be read is skipped and reported; only an unterminated
-//! quote, which swallows the rest of the file, stops the parse.
+//! quote, which swallows the rest of the file, stops the parse, and the
+//! variables before it are still kept.
 
-use crate::inputs::{Extracted, ParseError};
+use crate::inputs::ParseError;
 use crate::resource::Resource;
 use crate::source::SourceFile as Source;
 use crate::source::{SourceFile, Span};
@@ -17,25 +18,25 @@ use crate::tree::{Node, Value};
 /// The kind of every resource this module extracts.
 pub const KIND: &str = "env/variable";
 
-/// A lenient parse: the resources and the problems of the lines that were
-/// skipped, or the error that made the rest of the file unreadable.
-pub type Parsed = Result<(Vec<Resource>, Vec<ParseError>), ParseError>;
+/// A lenient parse: the resources, and the problems of the lines that were
+/// skipped (last, the unterminated quote that ended the parse, if one did).
+pub type Parsed = (Vec<Resource>, Vec<ParseError>);
 
-/// Extracts one `env/variable` per assignment; skipped lines are logged as warnings.
-pub fn extract(file: &SourceFile) -> Extracted {
-    let (resources, skipped) = parse(file)?;
-    // TODO: skipped lines only reach the log; the result's `errors` should list
-    // them too, which needs `Extracted` to carry resources and problems together.
-    for problem in &skipped {
+/// Extracts one `env/variable` per assignment and logs the problems as
+/// warnings. A scan goes through [`parse`] instead, so that the problems
+/// reach the result's `errors`.
+pub fn extract(file: &SourceFile) -> Vec<Resource> {
+    let (resources, problems) = parse(file);
+    for problem in &problems {
         let (line, column) = file.line_col(problem.offset);
         // The message never quotes the line: it may hold a secret.
         log::warn!(
-            "{}:{line}:{column}: line skipped: {}",
+            "{}:{line}:{column}: {}",
             file.display_path(),
             problem.message
         );
     }
-    Ok(resources)
+    resources
 }
 
 /// Extracts every assignment that can be read and lists the lines that could not.
@@ -47,9 +48,12 @@ pub fn parse(file: &SourceFile) -> Parsed {
         skipped: Vec::new(),
     };
     while parser.pos < file.text.len() {
-        parser.line()?;
+        if let Err(unterminated) = parser.line() {
+            parser.skipped.push(unterminated);
+            break;
+        }
     }
-    Ok((parser.resources, parser.skipped))
+    (parser.resources, parser.skipped)
 }
 
 /// Walks the file one logical line at a time (a quoted value may span several).

@@ -22,7 +22,7 @@ pub fn extract(file: &SourceFile, docs: &[Document]) -> Vec<Resource> {
             .iter()
             .rev()
             .find(|(offset, _)| *offset <= doc.start)
-            .map(|(_, s)| s.clone());
+            .and_then(|(_, s)| s.clone());
         let before = out.len();
         object(&doc.root, &mut out);
         for r in &mut out[before..] {
@@ -32,22 +32,24 @@ pub fn extract(file: &SourceFile, docs: &[Document]) -> Vec<Resource> {
     out
 }
 
-/// `# Source: chart/templates/x.yaml` comments and where they stand.
-fn helm_sources(text: &str) -> Vec<(usize, String)> {
+/// `# Source: chart/templates/x.yaml` comments and where they stand. Each
+/// `---` line is a marker too, with no template, so that a document written
+/// by hand after a rendered one does not take its template: the latest
+/// marker before a document's content is the one that applies to it.
+fn helm_sources(text: &str) -> Vec<(usize, Option<String>)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(src) = line.trim().strip_prefix("# Source: ") {
-            out.push((offset, src.trim().to_string()));
-        } else if line.trim_end() == "---" {
-            // A document separator without a Source comment ends the last one's reach.
-            if out.last().is_some_and(|(o, _)| *o < offset) {
-                out.push((offset, String::new()));
-            }
+            out.push((offset, Some(src.trim().to_string())));
+        } else if line
+            .strip_prefix("---")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.starts_with([' ', '\t']))
+        {
+            out.push((offset, None));
         }
         offset += line.len();
     }
-    out.retain(|(_, s)| !s.is_empty());
     out
 }
 
@@ -163,5 +165,24 @@ mod tests {
         let res = extract(&file, &yaml::parse(text).unwrap());
         assert_eq!(res[0].address, "k8s/ConfigMap/a");
         assert_eq!(res[0].origin.as_deref(), Some("chart/templates/api.yaml"));
+    }
+
+    #[test]
+    fn a_document_without_a_source_has_no_template() {
+        let text = "---\n# Source: chart/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: mine}\n--- # rendered again\n# Source: chart/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n";
+        let file = SourceFile::new("out.yaml", text);
+        let res = extract(&file, &yaml::parse(text).unwrap());
+        let origins: Vec<(&str, Option<&str>)> = res
+            .iter()
+            .map(|r| (r.address.as_str(), r.origin.as_deref()))
+            .collect();
+        assert_eq!(
+            origins,
+            [
+                ("k8s/ServiceAccount/sa", Some("chart/templates/sa.yaml")),
+                ("k8s/Pod/mine", None),
+                ("k8s/ConfigMap/cm", Some("chart/templates/cm.yaml")),
+            ]
+        );
     }
 }

@@ -1,12 +1,15 @@
 //! Inputs: deciding what a file is, parsing it with spans, and extracting resources.
 //!
-//! The file name decides first (`.env*`, `*.tf`, `Dockerfile`…); YAML and
+//! The file name decides first (`.env*`, `*.tf`, `Dockerfile*`…); YAML and
 //! JSON are then classified by content: Kubernetes (`apiVersion` + `kind`),
-//! docker-compose (`services`), CloudFormation (`AWSTemplateFormatVersion`
-//! or `AWS::` resource types), GitHub Actions (under `.github/workflows/`).
+//! docker-compose (`services` in a compose-named file or of compose shape),
+//! CloudFormation (`AWSTemplateFormatVersion` or `AWS::` resource types),
+//! GitHub Actions (directly under `.github/workflows/`, read from the file's
+//! canonical location so it does not matter how the root was typed).
 //! Every text file also gets a `file` resource so the secret detectors can
-//! read it whole. A file that does not parse gives a [`ParseError`] with the
-//! byte offset the parser stopped at; the caller records it and moves on.
+//! read it whole. A file that does not parse gives [`ParseError`]s with the
+//! byte offset the parser stopped at, beside whatever could still be read;
+//! the caller records them and moves on.
 
 pub mod actions;
 pub mod cloudformation;
@@ -65,11 +68,11 @@ pub enum FileKind {
     Json,
     /// `*.tf`.
     Terraform,
-    /// `*.tfvars`.
+    /// `*.tfvars` and `*.tfvars.json`.
     TerraformVars,
     /// `*.tf.json`.
     TerraformJson,
-    /// Dockerfile or Containerfile.
+    /// `Dockerfile`, `Containerfile`, their `.suffix`/`-suffix` variants, `*.dockerfile`.
     Dockerfile,
     /// Any other text file (searched for keys only).
     Text,
@@ -106,23 +109,40 @@ pub fn kind_by_name(path: &Path) -> FileKind {
         FileKind::Env
     } else if lower.ends_with(".tf") {
         FileKind::Terraform
-    } else if lower.ends_with(".tfvars") {
+    } else if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
         FileKind::TerraformVars
     } else if lower.ends_with(".tf.json") {
         FileKind::TerraformJson
-    } else if lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-    {
+    } else if is_dockerfile_name(&lower) {
         FileKind::Dockerfile
     } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
         FileKind::Yaml
     } else if lower.ends_with(".json") || lower.ends_with(".template") {
+        // `.template` is CloudFormation's old extension, for JSON and YAML
+        // alike; `parse` looks at the text to tell which.
         FileKind::Json
     } else {
         FileKind::Text
     }
+}
+
+/// `Dockerfile`, `Dockerfile.dev`, `Dockerfile-prod`, `api.dockerfile`, and
+/// the same with `Containerfile` (lower-cased). `Dockerfile-lint.json` or
+/// `Dockerfile.md` are about a Dockerfile, not one.
+fn is_dockerfile_name(lower: &str) -> bool {
+    const OTHER: [&str; 8] = [
+        ".json", ".yaml", ".yml", ".md", ".txt", ".sh", ".py", ".ps1",
+    ];
+    ["dockerfile", "containerfile"].iter().any(|base| {
+        lower.strip_prefix(base).is_some_and(|rest| {
+            rest.is_empty()
+                || (rest.len() > 1
+                    && rest.starts_with(['.', '-', '_'])
+                    && !OTHER.iter().any(|ext| rest.ends_with(ext)))
+        }) || lower
+            .strip_suffix(base)
+            .is_some_and(|stem| stem.len() > 1 && stem.ends_with('.'))
+    })
 }
 
 /// Why a file is not parsed at all, if it should not be: Helm chart
@@ -158,9 +178,11 @@ pub struct Parsed {
 
 /// Parses `file` and extracts its resources. Never fails: a parse error is
 /// returned beside whatever could be extracted (at least the `file` resource,
-/// so keys in a broken file are still found).
-pub fn parse(file: &SourceFile) -> Parsed {
-    let mut kind = kind_by_name(&file.path);
+/// so keys in a broken file are still found). `location` is where the file
+/// really is (see `discover::Found::location`); the folders in it decide
+/// what only folders can tell, such as a GitHub workflow.
+pub fn parse(file: &SourceFile, location: &Path) -> Parsed {
+    let mut kind = kind_by_name(location);
     let mut errors = Vec::new();
     let mut with_problems = |parsed: Result<(Vec<Resource>, Vec<ParseError>), ParseError>| {
         parsed.map(|(resources, problems)| {
@@ -169,13 +191,25 @@ pub fn parse(file: &SourceFile) -> Parsed {
         })
     };
     let result = match kind {
-        FileKind::Env => with_problems(dotenv::parse(file)),
+        FileKind::Env => with_problems(Ok(dotenv::parse(file))),
         FileKind::Terraform => terraform::extract(file),
+        FileKind::TerraformVars
+            if location
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .ends_with(".json") =>
+        {
+            terraform::extract_tfvars_json(file)
+        }
         FileKind::TerraformVars => terraform::extract_tfvars(file),
         FileKind::TerraformJson => terraform::extract_tf_json(file),
         FileKind::Dockerfile => with_problems(dockerfile::parse(file)),
-        FileKind::Yaml => yaml_family(file, &mut kind),
-        FileKind::Json => json_family(file, &mut kind),
+        FileKind::Yaml => with_problems(yaml_family(file, location, &mut kind)),
+        FileKind::Json if is_yaml_template(location, &file.text) => {
+            kind = FileKind::Yaml;
+            with_problems(yaml_family(file, location, &mut kind))
+        }
+        FileKind::Json => json_family(file, location, &mut kind),
         _ => Ok(Vec::new()),
     };
     let mut resources = vec![file_resource(file)];
@@ -193,6 +227,20 @@ pub fn parse(file: &SourceFile) -> Parsed {
     }
 }
 
+/// Whether a `.template` file is a YAML CloudFormation template. JSON opens
+/// with `{`; other text is taken for YAML only when it names CloudFormation,
+/// since `.template` is also what envsubst and Jinja users call their files
+/// (`nginx.conf.template`), and those should not give YAML errors.
+fn is_yaml_template(location: &Path, text: &str) -> bool {
+    let template = location
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("template"));
+    let opens_json = text
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .starts_with('{');
+    template && !opens_json && (text.contains("AWSTemplateFormatVersion") || text.contains("AWS::"))
+}
+
 /// The `file` resource: the whole text, for detectors that read text.
 fn file_resource(file: &SourceFile) -> Resource {
     let path = file.display_path();
@@ -205,27 +253,33 @@ fn file_resource(file: &SourceFile) -> Resource {
     .with_address(path)
 }
 
-fn yaml_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
-    let docs = yaml::parse(&file.text)?;
-    let path = file.display_path();
+/// YAML files: the documents that parse are classified and extracted, and
+/// the errors of those that do not come back beside them.
+fn yaml_family(
+    file: &SourceFile,
+    location: &Path,
+    kind: &mut FileKind,
+) -> Result<(Vec<Resource>, Vec<ParseError>), ParseError> {
+    let (docs, errors) = yaml::parse_lenient(&file.text);
     let roots: Vec<&Node> = docs.iter().map(|d| &d.root).collect();
-    *kind = classify(&path, &roots);
-    match kind {
-        FileKind::Actions => Ok(actions::extract(file, &docs)),
-        FileKind::CloudFormation => Ok(docs
+    *kind = classify(location, &roots);
+    let resources = match kind {
+        FileKind::Actions => actions::extract(file, &docs),
+        FileKind::CloudFormation => docs
             .iter()
             .flat_map(|d| cloudformation::extract(&d.root))
-            .collect()),
-        FileKind::Compose => Ok(docs
+            .collect(),
+        FileKind::Compose => docs
             .iter()
             .flat_map(|d| compose::extract(file, &d.root))
-            .collect()),
-        FileKind::Kubernetes => Ok(kubernetes::extract(file, &docs)),
-        _ => Ok(Vec::new()),
-    }
+            .collect(),
+        FileKind::Kubernetes => kubernetes::extract(file, &docs),
+        _ => Vec::new(),
+    };
+    Ok((resources, errors))
 }
 
-fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
+fn json_family(file: &SourceFile, location: &Path, kind: &mut FileKind) -> Extracted {
     // Only JSON that looks like infrastructure is parsed; other JSON (package
     // locks, notebooks) is text for the key detectors.
     let text = &file.text;
@@ -237,7 +291,7 @@ fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
         return Ok(Vec::new());
     }
     let root = json::parse(file)?;
-    *kind = classify(&file.display_path(), &[&root]);
+    *kind = classify(location, &[&root]);
     match kind {
         FileKind::CloudFormation => Ok(cloudformation::extract(&root)),
         FileKind::Kubernetes => {
@@ -251,10 +305,33 @@ fn json_family(file: &SourceFile, kind: &mut FileKind) -> Extracted {
     }
 }
 
+/// Whether `path` sits directly in `.github/workflows`, the only place
+/// GitHub reads workflows from.
+pub fn is_workflow_path(path: &Path) -> bool {
+    let mut folders = path.parent().into_iter().flat_map(Path::ancestors);
+    let parent = folders.next().and_then(Path::file_name);
+    let grandparent = folders.next().and_then(Path::file_name);
+    parent.is_some_and(|n| n == "workflows") && grandparent.is_some_and(|n| n == ".github")
+}
+
+/// `compose.yaml`, `docker-compose.prod.yml`, `dev.compose.yml` and the like.
+fn is_compose_name(path: &Path) -> bool {
+    let Some(stem) = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    let words: Vec<&str> = stem.split(['.', '-', '_']).collect();
+    words.first() == Some(&"compose")
+        || words.last() == Some(&"compose")
+        || stem.starts_with("docker-compose")
+}
+
 /// Decides what YAML or JSON documents are.
-fn classify(path: &str, roots: &[&Node]) -> FileKind {
-    let is_yaml = path.ends_with(".yml") || path.ends_with(".yaml");
-    if path.contains(".github/workflows/") && is_yaml {
+fn classify(path: &Path, roots: &[&Node]) -> FileKind {
+    let is_yaml = matches!(kind_by_name(path), FileKind::Yaml);
+    if is_yaml && is_workflow_path(path) {
         return FileKind::Actions;
     }
     if roots.iter().any(|r| cloudformation::is_template(r)) {
@@ -266,15 +343,68 @@ fn classify(path: &str, roots: &[&Node]) -> FileKind {
     {
         return FileKind::Kubernetes;
     }
-    if roots
-        .iter()
-        .any(|r| matches!(r.get("services").map(|s| &s.value), Some(Value::Map(_))))
-    {
+    let named = is_compose_name(path);
+    if roots.iter().any(|r| compose::is_compose(r, named)) {
         return FileKind::Compose;
     }
     if is_yaml {
         FileKind::Yaml
     } else {
         FileKind::Json
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(name: &str) -> &'static str {
+        kind_by_name(Path::new(name)).as_str()
+    }
+
+    #[test]
+    fn names_people_give_their_files() {
+        for (name, expected) in [
+            (".env.production.local", "env"),
+            ("prod.tfvars", "tfvars"),
+            ("terraform.tfvars.json", "tfvars"),
+            ("main.tf.json", "tf.json"),
+            ("Dockerfile", "docker"),
+            ("Dockerfile-prod", "docker"),
+            ("dockerfile_ci", "docker"),
+            ("Containerfile.dev", "docker"),
+            ("api.Dockerfile", "docker"),
+            ("Dockerfile.md", "text"),
+            ("Dockerfiles", "text"),
+            ("my-dockerfile", "text"),
+            ("stack.template", "json"),
+        ] {
+            assert_eq!(kind(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn compose_file_names() {
+        for name in [
+            "compose.yaml",
+            "docker-compose.yml",
+            "docker-compose.prod.yml",
+            "dev.compose.yml",
+        ] {
+            assert!(is_compose_name(Path::new(name)), "{name}");
+        }
+        for name in ["values.yaml", "composer.yaml", "decompose.yml"] {
+            assert!(!is_compose_name(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn workflows_sit_directly_in_github_workflows() {
+        assert!(is_workflow_path(Path::new("/r/.github/workflows/ci.yml")));
+        assert!(!is_workflow_path(Path::new(
+            "/r/.github/workflows/sub/ci.yml"
+        )));
+        assert!(!is_workflow_path(Path::new("/r/workflows/ci.yml")));
+        assert!(!is_workflow_path(Path::new("ci.yml")));
     }
 }

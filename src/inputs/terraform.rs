@@ -1,4 +1,4 @@
-//! Terraform: `.tf`, `.tfvars` and `.tf.json` files as resources.
+//! Terraform: `.tf`, `.tfvars`, `.tfvars.json` and `.tf.json` files as resources.
 //!
 //! Every top-level block becomes one [`Resource`] whose kind names what it is
 //! (`tf/resource/aws_s3_bucket`, `tf/data/…`, `tf/variable`, `tf/local`…) and
@@ -13,7 +13,7 @@ mod tf_json;
 use hcl_edit::parser::parse_body;
 use hcl_edit::structure::{Block, Structure};
 
-use crate::inputs::{Extracted, ParseError};
+use crate::inputs::{Extracted, ParseError, json};
 use crate::resource::Resource;
 use crate::source::{SourceFile, Span};
 use crate::tree::{Entry, Node, Value};
@@ -66,6 +66,27 @@ pub fn extract_tfvars(file: &SourceFile) -> Extracted {
                 .with_refs(vec![format!("var.{name}")])
         })
         .collect())
+}
+
+/// Extracts one `tf/tfvar` resource per key of a `.tfvars.json` file, in the
+/// same shape as [`extract_tfvars`]. Terraform reads these values literally
+/// (no `${}` templates), so they stay plain values.
+pub fn extract_tfvars_json(file: &SourceFile) -> Extracted {
+    let root = json::parse(file)?;
+    match root.value {
+        Value::Map(entries) => Ok(entries
+            .into_iter()
+            .map(|e| {
+                single_value("tf/tfvar", &e.key, &e.key, e.key_span, e.value)
+                    .with_refs(vec![format!("var.{}", e.key)])
+            })
+            .collect()),
+        Value::Null if root.span.is_empty() => Ok(Vec::new()),
+        _ => Err(ParseError::new(
+            root.span.start,
+            "a .tfvars.json file must hold one JSON object",
+        )),
+    }
 }
 
 fn parse(file: &SourceFile) -> Result<hcl_edit::structure::Body, ParseError> {

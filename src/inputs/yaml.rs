@@ -5,11 +5,15 @@
 //! are settled here, before any rule sees the tree:
 //!
 //! - anchors and aliases are resolved (an alias is a copy of the anchored
-//!   node, spans included, so a finding points at the text that holds it);
+//!   node, spans included, so a finding points at the text that holds it),
+//!   within a budget so that an alias bomb is refused instead of filling memory;
 //! - `<<` merge keys are applied, explicit keys winning over merged ones;
 //! - plain scalars are typed as Kubernetes reads them (YAML 1.1 booleans, so
 //!   `privileged: yes` is true), and CloudFormation short tags become the
 //!   long form (`!Ref X` is `{Ref: X}`), so rules handle one shape.
+//!
+//! [`parse_lenient`] also keeps the documents of a multi-document file that
+//! parse when one of them does not.
 
 use std::collections::HashMap;
 
@@ -28,44 +32,111 @@ pub struct Document {
     pub start: usize,
 }
 
-/// Parses every document of `text`.
+/// How many nodes aliases may copy in one file, all aliases together.
+///
+/// Real files copy a few hundred (compose `<<: *defaults`, CI job templates);
+/// a 300-byte "billion laughs" file asks for billions. Past the budget the
+/// document is refused with an error, and the run goes on.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Parses every document of `text`; the first error stops it.
 pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
-    let offsets = CharOffsets::new(text);
-    let mut builder = Builder {
-        parser: Parser::new_from_str(text),
-        offsets: &offsets,
-        anchors: HashMap::new(),
-        depth: 0,
-    };
-    builder.stream()
+    let mut budget = MAX_ALIAS_NODES;
+    Builder::new(text, 0, text.len(), &mut budget).stream()
 }
 
-/// Maps saphyr's character indices to byte offsets.
+/// Parses every document of `text`, keeping the documents that parse when
+/// another does not: the errors come back beside them.
+///
+/// saphyr-parser cannot resume after an error (it repeats the error on every
+/// later event), so a file that fails is parsed again one document at a time,
+/// cut at its `---` lines. That is sound because a `---` at the start of a
+/// line always starts a document: YAML forbids it inside any scalar.
+pub fn parse_lenient(text: &str) -> (Vec<Document>, Vec<ParseError>) {
+    let first = match parse(text) {
+        Ok(docs) => return (docs, Vec::new()),
+        Err(e) => e,
+    };
+    let chunks = document_chunks(text);
+    if chunks.len() < 2 {
+        return (Vec::new(), vec![first]);
+    }
+    // One budget for the whole file, so many small bombs cost no more than one.
+    let mut budget = MAX_ALIAS_NODES;
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for (start, end) in chunks {
+        match Builder::new(text, start, end, &mut budget).stream() {
+            Ok(found) => docs.extend(found),
+            Err(e) => errors.push(e),
+        }
+    }
+    (docs, errors)
+}
+
+/// Byte ranges of `text` cut before each line that starts a document (`---`),
+/// with the directives (`%YAML`) just above such a line kept with it.
+fn document_chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut cuts = vec![0];
+    let mut directives_from = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('%') {
+            directives_from.get_or_insert(offset);
+        } else {
+            let starts_document = line
+                .strip_prefix("---")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']));
+            if starts_document {
+                let cut = directives_from.unwrap_or(offset);
+                if cut > 0 {
+                    cuts.push(cut);
+                }
+            }
+            directives_from = None;
+        }
+        offset += line.len();
+    }
+    cuts.dedup();
+    let ends = cuts.iter().skip(1).copied().chain([text.len()]);
+    cuts.iter().copied().zip(ends).collect()
+}
+
+/// Maps saphyr's character indices to byte offsets in the whole file.
 struct CharOffsets {
-    /// Byte offset of each character; empty when the text is ASCII.
+    /// Byte offset (in the part parsed) of each character; empty when that part is ASCII.
     table: Vec<usize>,
+    /// Where the part parsed starts in the file.
+    base: usize,
+    /// The length of the part parsed.
     len: usize,
 }
 
 impl CharOffsets {
-    fn new(text: &str) -> Self {
-        let table = if text.is_ascii() {
+    fn new(part: &str, base: usize) -> Self {
+        let table = if part.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices().map(|(i, _)| i).collect()
+            part.char_indices().map(|(i, _)| i).collect()
         };
         CharOffsets {
             table,
-            len: text.len(),
+            base,
+            len: part.len(),
         }
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        if self.table.is_empty() {
+        let local = if self.table.is_empty() {
             char_index.min(self.len)
         } else {
             self.table.get(char_index).copied().unwrap_or(self.len)
-        }
+        };
+        self.base + local
+    }
+
+    fn end(&self) -> usize {
+        self.base + self.len
     }
 
     fn span(&self, span: YSpan) -> Span {
@@ -77,19 +148,48 @@ impl CharOffsets {
 /// risking the stack.
 const MAX_DEPTH: usize = 256;
 
-struct Builder<'a, 't> {
-    parser: Parser<'t, saphyr_parser::StrInput<'t>>,
-    offsets: &'a CharOffsets,
-    anchors: HashMap<usize, Node>,
-    depth: usize,
+/// An anchored node and how many nodes it holds (what an alias to it costs).
+struct Anchored {
+    node: Node,
+    size: usize,
 }
 
-impl Builder<'_, '_> {
+struct Builder<'t, 'b> {
+    parser: Parser<'t, saphyr_parser::StrInput<'t>>,
+    /// The whole file, so spans can be read back.
+    text: &'t str,
+    offsets: CharOffsets,
+    anchors: HashMap<usize, Anchored>,
+    depth: usize,
+    /// Nodes built so far, aliases' copies included.
+    nodes: usize,
+    /// Nodes aliases may still copy.
+    budget: &'b mut usize,
+}
+
+impl<'t, 'b> Builder<'t, 'b> {
+    /// A builder for the bytes `start..end` of `text`.
+    fn new(text: &'t str, start: usize, end: usize, budget: &'b mut usize) -> Self {
+        let part = &text[start..end];
+        Builder {
+            parser: Parser::new_from_str(part),
+            text,
+            offsets: CharOffsets::new(part, start),
+            anchors: HashMap::new(),
+            depth: 0,
+            nodes: 0,
+            budget,
+        }
+    }
+
     fn next(&mut self) -> Result<(Event<'_>, YSpan), ParseError> {
         match self.parser.next_event() {
             Some(Ok(ev)) => Ok(ev),
             Some(Err(e)) => Err(self.scan_error(&e)),
-            None => Err(ParseError::new(self.offsets.len, "unexpected end of YAML")),
+            None => Err(ParseError::new(
+                self.offsets.end(),
+                "unexpected end of YAML",
+            )),
         }
     }
 
@@ -124,16 +224,19 @@ impl Builder<'_, '_> {
 
     fn node(&mut self, event: OwnedEvent, span: YSpan) -> Result<Node, ParseError> {
         let start = self.offsets.span(span);
+        let before = self.nodes;
+        self.nodes += 1;
         match event {
             OwnedEvent::Scalar(text, style, anchor, tag) => {
-                let node = scalar(text, style, tag.as_ref(), start);
-                self.remember(anchor, &node);
+                let span = match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => self.block_span(start),
+                    _ => start,
+                };
+                let node = scalar(text, style, tag.as_ref(), span);
+                self.remember(anchor, &node, before);
                 Ok(node)
             }
-            OwnedEvent::Alias(id) => match self.anchors.get(&id) {
-                Some(node) => Ok(node.clone()),
-                None => Err(ParseError::new(start.start, "alias to an unknown anchor")),
-            },
+            OwnedEvent::Alias(id) => self.alias(id, start.start),
             OwnedEvent::SequenceStart(anchor, tag) => {
                 self.enter(start.start)?;
                 let mut items = Vec::new();
@@ -149,7 +252,7 @@ impl Builder<'_, '_> {
                     tag.as_ref(),
                     Node::new(Span::new(start.start, end), Value::Seq(items)),
                 );
-                self.remember(anchor, &node);
+                self.remember(anchor, &node, before);
                 Ok(node)
             }
             OwnedEvent::MappingStart(anchor, tag) => {
@@ -157,7 +260,7 @@ impl Builder<'_, '_> {
                 let node = self.mapping(start.start)?;
                 self.depth -= 1;
                 let node = wrap_tag(tag.as_ref(), node);
-                self.remember(anchor, &node);
+                self.remember(anchor, &node, before);
                 Ok(node)
             }
             OwnedEvent::Other => Err(ParseError::new(start.start, "unexpected YAML event")),
@@ -165,6 +268,39 @@ impl Builder<'_, '_> {
                 Err(ParseError::new(start.start, "unbalanced YAML collection"))
             }
         }
+    }
+
+    /// A copy of the node anchored as `id`, paid for from the alias budget.
+    fn alias(&mut self, id: usize, offset: usize) -> Result<Node, ParseError> {
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(ParseError::new(offset, "alias to an unknown anchor"));
+        };
+        if anchored.size > *self.budget {
+            *self.budget = 0;
+            return Err(ParseError::new(
+                offset,
+                format!(
+                    "too many alias expansions: aliases would copy more than {MAX_ALIAS_NODES} \
+                     nodes (an alias bomb?); the document is not read"
+                ),
+            ));
+        }
+        // TODO: share aliased nodes (an `Arc` in the tree) instead of copying
+        // them. That needs the tree to hold shared children, and every parser
+        // and the engine walk it; until then the budget bounds what copies cost.
+        *self.budget -= anchored.size;
+        // The alias itself was counted as one node; its copy counts as its size.
+        self.nodes += anchored.size - 1;
+        Ok(anchored.node.clone())
+    }
+
+    /// A block scalar's span ends at its last character, not at the next
+    /// token: saphyr counts the trailing line breaks and indentation in.
+    fn block_span(&self, span: Span) -> Span {
+        let Some(body) = self.text.get(span.start..span.end) else {
+            return span;
+        };
+        Span::new(span.start, span.start + body.trim_end().len())
     }
 
     fn enter(&mut self, offset: usize) -> Result<(), ParseError> {
@@ -224,9 +360,17 @@ impl Builder<'_, '_> {
         Ok(Node::new(Span::new(start, end), Value::Map(entries)))
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    /// Keeps `node` for later aliases; `before` is the node count before it was built.
+    fn remember(&mut self, anchor: usize, node: &Node, before: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = self.nodes - before;
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    node: node.clone(),
+                    size,
+                },
+            );
         }
     }
 }
@@ -490,5 +634,42 @@ mod tests {
     #[test]
     fn unknown_alias_is_an_error() {
         assert!(parse("a: *nope\n").is_err());
+    }
+
+    #[test]
+    fn documents_are_cut_at_their_start_lines() {
+        let text = "a: 1\n--- # c\nb: [\n%YAML 1.2\n---\nc: 3\n  ---\n";
+        assert_eq!(document_chunks(text), [(0, 5), (5, 18), (18, text.len())]);
+        assert_eq!(document_chunks("---\na: 1\n"), [(0, 9)]);
+    }
+
+    #[test]
+    fn lenient_parse_keeps_the_documents_that_parse() {
+        let text = "a: 1\n---\nb: [1\n---\nc: é\n";
+        let (docs, errors) = parse_lenient(text);
+        assert_eq!(docs.len(), 2);
+        let c = docs[1].root.get("c").unwrap();
+        assert_eq!(&text[c.span.start..c.span.end], "é");
+        assert_eq!(errors.len(), 1);
+        // At the `---` that ends the broken document.
+        assert_eq!(errors[0].offset, 15, "{errors:?}");
+    }
+
+    #[test]
+    fn aliases_are_paid_for_from_a_budget() {
+        // Nine copies of a 10-node list, nine times over, is within it.
+        let ok = "a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b]\n";
+        let c = one(ok);
+        assert_eq!(c.get("c").unwrap().items()[2].items()[8].items().len(), 9);
+        // Merge keys copy through aliases too.
+        let mut bomb = String::from("l0: &l0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}\n");
+        for i in 1..8 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "l{i}: &l{i} {{x: {{<<: *l{p}}}, y: {{<<: *l{p}}}, z: [*l{p}, *l{p}, *l{p}, *l{p}, *l{p}, *l{p}]}}\n"
+            ));
+        }
+        let err = parse(&bomb).unwrap_err();
+        assert!(err.message.contains("too many alias expansions"), "{err:?}");
     }
 }
