@@ -27,8 +27,11 @@ pub const DEFAULT_MAX_BYTES: u64 = 5 * 1024 * 1024;
 pub struct Found {
     /// The path as the user would type it.
     pub path: PathBuf,
-    /// The path below its scan root (the file name when the root is the file),
-    /// so that fingerprints and config globs do not depend on how the root was typed.
+    /// The path below the project: the git work tree holding the scan root,
+    /// or the scan root itself outside git (its folder when the root is a
+    /// file). Fingerprints and the environment guess read it, so that neither
+    /// depends on the current folder, on how the root was typed, or on which
+    /// folder of the repository was scanned.
     pub relative: String,
     /// The canonical absolute path (the root's symlinks resolved, none below
     /// it followed), for what depends on the folders a file sits in: GitHub
@@ -110,21 +113,43 @@ fn spellings(glob: &str) -> Vec<String> {
     out
 }
 
-/// A scan root as typed, made absolute, and made canonical.
+/// A scan root as typed, made absolute, and made canonical, and the project
+/// folder its files' relative paths are measured from.
 struct Root {
     typed: PathBuf,
     absolute: PathBuf,
     canonical: PathBuf,
+    project: PathBuf,
 }
 
 impl Root {
     fn new(typed: &Path) -> Root {
         let absolute = std::path::absolute(typed).unwrap_or_else(|_| typed.to_path_buf());
         let canonical = std::fs::canonicalize(typed).unwrap_or_else(|_| absolute.clone());
+        let folder = if canonical.is_dir() {
+            canonical.clone()
+        } else {
+            canonical
+                .parent()
+                .map_or_else(|| canonical.clone(), Path::to_path_buf)
+        };
+        let project = work_tree(&folder).unwrap_or(folder);
         Root {
             typed: typed.to_path_buf(),
             absolute,
             canonical,
+            project,
+        }
+    }
+
+    /// `path` (found below this root) relative to the project folder.
+    fn relative(&self, path: &Path) -> String {
+        let location = self.locate(path);
+        match location.strip_prefix(&self.project) {
+            Ok(rest) if !rest.as_os_str().is_empty() => display_path(rest),
+            _ => path
+                .file_name()
+                .map_or_else(|| display_path(path), |n| n.to_string_lossy().into_owned()),
         }
     }
 
@@ -159,7 +184,7 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
 fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
     let mut push = |path: PathBuf, skip: Option<String>| {
         found.push(Found {
-            relative: relative_to(&path, &root.typed),
+            relative: root.relative(&path),
             location: root.locate(&path),
             path,
             skip,
@@ -207,14 +232,14 @@ fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
     }
 }
 
-/// `path` below `root`, or its file name when `root` is the file itself.
-fn relative_to(path: &Path, root: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(rest) if !rest.as_os_str().is_empty() => display_path(rest),
-        _ => path
-            .file_name()
-            .map_or_else(|| display_path(path), |n| n.to_string_lossy().into_owned()),
-    }
+/// The top of the git work tree holding `folder`, if any: the nearest folder
+/// at or above it with a `.git` entry (a folder, or a file for a worktree or
+/// submodule). Found without running git, which may not be installed.
+fn work_tree(folder: &Path) -> Option<PathBuf> {
+    folder
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 /// Reads a file as text; `Err` holds the reason to skip it (binary, unreadable).

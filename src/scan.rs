@@ -175,6 +175,7 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
         ScannedFile {
             source,
             relative: found.relative.clone(),
+            location: found.location.clone(),
             kind: parsed.kind,
             resources,
             unit,

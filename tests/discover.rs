@@ -303,6 +303,46 @@ fn the_environment_comes_from_the_path_below_the_root() {
 }
 
 #[test]
+fn inside_git_paths_are_measured_from_the_work_tree_top() {
+    // Scanning one folder or one file of a repository keeps the folders above
+    // it that belong to the repository: `envs/prod/` still says production, and
+    // a finding has the same fingerprint whichever folder was scanned.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("dev/repo");
+    write(&repo, "envs/prod/pod.yaml", POD);
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let prv011 = |result: &serde_json::Value| {
+        result["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "VCH-PRV-011")
+            .map(|f| {
+                (
+                    f["environment"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                )
+            })
+            .expect("a VCH-PRV-011 finding")
+    };
+    let whole = prv011(&check_from(&repo, &["."]));
+    assert_eq!(whole.0, "production");
+    for (cwd, root) in [
+        (repo.clone(), "envs/prod"),
+        (repo.clone(), "envs/prod/pod.yaml"),
+        (repo.join("envs"), "prod"),
+        (dir.path().to_path_buf(), "dev/repo"),
+    ] {
+        assert_eq!(
+            prv011(&check_from(&cwd, &[root])),
+            whole,
+            "{root} from {}",
+            cwd.display()
+        );
+    }
+}
+
+#[test]
 fn a_local_override_keeps_the_environment_it_overrides() {
     let dir = tempfile::tempdir().unwrap();
     let url = "OPENAI_BASE_URL=http://gw.example.com/v1\n";

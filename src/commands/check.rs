@@ -90,6 +90,7 @@ pub fn scan_and_filter(
         now,
         waivers: config.as_ref().map_or(&[][..], |c| c.waivers.as_slice()),
         config: config.as_ref().map(|c| c.path.as_str()),
+        config_dir: config.as_ref().and_then(|c| c.dir.canonicalize().ok()),
         inline: config.as_ref().is_none_or(Config::inline_suppressions),
         baseline: baseline.as_ref().map(|(name, b)| (name.as_str(), b)),
         changed: changed.as_ref(),

@@ -19,8 +19,10 @@ use super::secrets::SecretsGlue;
 pub struct ScannedFile {
     /// The file.
     pub source: SourceFile,
-    /// Its path below the scan root (see `discover::Found::relative`).
+    /// Its path below the project (see `discover::Found::relative`).
     pub relative: String,
+    /// Its canonical absolute path.
+    pub location: std::path::PathBuf,
     /// What kind of file it is.
     pub kind: FileKind,
     /// Its resources.

@@ -33,6 +33,8 @@ pub struct Options<'a> {
     pub waivers: &'a [Waiver],
     /// The config file, as displayed.
     pub config: Option<&'a str>,
+    /// The folder waiver paths are relative to: the config file's, canonical.
+    pub config_dir: Option<std::path::PathBuf>,
     /// Whether inline comments may suppress findings.
     pub inline: bool,
     /// A baseline, and its file as displayed.
@@ -49,19 +51,37 @@ pub fn apply(result: &mut ScanResult, project: &Project, policies: &PolicySet, o
         .baseline
         .map(|(_, b)| b.findings.iter().map(|e| e.fingerprint.as_str()).collect())
         .unwrap_or_default();
-    let relative: HashMap<String, &str> = project
+    // A waiver's paths may be written below the config's folder, below the
+    // project, or as findings show them.
+    let forms: HashMap<String, Vec<String>> = project
         .files
         .iter()
-        .map(|f| (f.source.display_path(), f.relative.as_str()))
+        .map(|f| {
+            let shown = f.source.display_path();
+            let mut forms = vec![shown.clone(), f.relative.clone()];
+            if let Some(rest) = options
+                .config_dir
+                .as_deref()
+                .and_then(|dir| f.location.strip_prefix(dir).ok())
+            {
+                forms.push(crate::source::display_path(rest));
+            }
+            (shown, forms)
+        })
         .collect();
     let mut baselined = 0;
 
     for finding in &mut result.findings {
         comments.suppress(finding, options.now);
-        let shown = finding.file.clone();
-        let relative = relative.get(&shown).copied().unwrap_or(&shown);
+        let shown = [finding.file.clone()];
+        let paths: Vec<&str> = forms
+            .get(&finding.file)
+            .map_or(&shown[..], Vec::as_slice)
+            .iter()
+            .map(String::as_str)
+            .collect();
         for (i, waiver) in options.waivers.iter().enumerate() {
-            if !waiver.covers(&finding.rule, &[&shown, relative], &finding.resource) {
+            if !waiver.covers(&finding.rule, &paths, &finding.resource) {
                 continue;
             }
             waiver_matches[i] += 1;
