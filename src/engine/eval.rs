@@ -30,7 +30,8 @@ pub struct Hit {
     pub value: Option<String>,
     /// The element it concerns (an env var's name, a map key).
     pub subject: Option<String>,
-    /// Why it is unknown, for unknown hits.
+    /// For an unknown hit, why it is unknown; for a failing hit, the labels
+    /// of the conditions that failed there (`{{label}}` in messages), if any.
     pub reason: Option<String>,
 }
 
@@ -166,15 +167,28 @@ pub fn eval(cond: &Cond, ctx: &Ctx<'_>) -> Outcome {
             }
         }
         Cond::Detector { name, params } => detectors::run(name, params, ctx),
+        Cond::Labelled(label, inner) => match eval(inner, ctx) {
+            Outcome::Fail(mut hits) => {
+                for hit in &mut hits {
+                    hit.reason.get_or_insert_with(|| label.clone());
+                }
+                Outcome::Fail(hits)
+            }
+            other => other,
+        },
     }
 }
 
 fn all(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
-    let (mut passed, mut failed, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut passed, mut failed, mut unknown) = (Vec::new(), Vec::<Hit>::new(), Vec::new());
     for o in outcomes {
         match o {
             Outcome::Pass(h) => passed.extend(h),
-            Outcome::Fail(h) => failed.extend(h),
+            Outcome::Fail(h) => {
+                for hit in h {
+                    add_failure(&mut failed, hit);
+                }
+            }
             Outcome::Unknown(h) => unknown.extend(h),
         }
     }
@@ -184,6 +198,26 @@ fn all(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
         Outcome::Unknown(unknown)
     } else {
         Outcome::Pass(passed)
+    }
+}
+
+/// Adds a failure; several failures at one place are one finding, whose
+/// labels are joined (`allows privilege escalation, may run as root`).
+fn add_failure(failed: &mut Vec<Hit>, hit: Hit) {
+    let same = failed
+        .iter_mut()
+        .find(|h| h.at == hit.at && h.span == hit.span && h.subject == hit.subject);
+    match (same, hit.reason) {
+        (None, reason) => failed.push(Hit { reason, ..hit }),
+        (Some(h), Some(label)) => match &mut h.reason {
+            Some(labels) if labels.split(", ").any(|l| l == label) => {}
+            Some(labels) => {
+                labels.push_str(", ");
+                labels.push_str(&label);
+            }
+            None => h.reason = Some(label),
+        },
+        (Some(_), None) => {}
     }
 }
 

@@ -42,6 +42,8 @@ pub enum Cond {
         /// What it must satisfy.
         filter: Option<Box<Cond>>,
     },
+    /// A condition whose failures carry a label (`{{label}}` in messages).
+    Labelled(String, Box<Cond>),
     /// A named engine function with its params.
     Detector {
         /// Its name.
@@ -61,7 +63,7 @@ impl Cond {
             Cond::All(cs) | Cond::Any(cs) => {
                 !cs.is_empty() && cs.iter().all(Cond::is_about_project)
             }
-            Cond::Not(c) => c.is_about_project(),
+            Cond::Not(c) | Cond::Labelled(_, c) => c.is_about_project(),
             _ => false,
         }
     }
@@ -287,6 +289,20 @@ impl Compiler<'_> {
             );
             return None;
         };
+        if let Some(label) = map.get("label") {
+            let Some(text) = label.as_str().filter(|t| !t.trim().is_empty()) else {
+                self.err(
+                    &format!("{pointer}/label"),
+                    "`label` is a short text naming the failure",
+                    Some("e.g. `label: runs privileged`; messages show it as `{{label}}`"),
+                );
+                return None;
+            };
+            let mut rest = map.clone();
+            rest.remove("label");
+            let inner = self.compile(&J::Object(rest), pointer)?;
+            return Some(Cond::Labelled(text.to_string(), Box::new(inner)));
+        }
         let shape = [
             "path", "all", "any", "not", "each", "some", "related", "parent", "project", "detector",
         ];
@@ -359,16 +375,19 @@ impl Compiler<'_> {
                 Some(Cond::Project { kinds, filter })
             }
             "detector" => {
+                self.only(map, &["detector", "params"], pointer);
                 let name = map["detector"].as_str().unwrap_or_default();
                 if !DETECTORS.contains(&name) {
+                    let help = did_you_mean(name, &DETECTORS, "detectors");
                     self.err(
                         &at("detector"),
                         format!("unknown detector `{name}`"),
-                        Some(&format!("known detectors: {}", DETECTORS.join(", "))),
+                        Some(&help),
                     );
                     return None;
                 }
-                let params = substitute(map.get("params").cloned().unwrap_or(J::Null), self.params);
+                let raw = map.get("params").cloned().unwrap_or(J::Null);
+                let params = self.substitute(raw, &at("params"));
                 Some(Cond::Detector {
                     name: name.to_string(),
                     params,
@@ -383,6 +402,11 @@ impl Compiler<'_> {
             None => Some(None),
             Some(v) => Some(Some(Box::new(self.compile(v, pointer)?))),
         }
+    }
+
+    /// Compiles a rule's `target.kinds`.
+    pub fn kind_list(&mut self, value: &J, pointer: &str) -> Option<KindSet> {
+        self.kinds(Some(value), pointer)
     }
 
     fn kinds(&mut self, value: Option<&J>, pointer: &str) -> Option<KindSet> {
@@ -404,7 +428,11 @@ impl Compiler<'_> {
         match KindSet::new(&list) {
             Ok(set) => Some(set),
             Err(e) => {
-                self.err(pointer, e, None);
+                self.err(
+                    pointer,
+                    e,
+                    Some("kinds look like `tf/resource/aws_s3_bucket` or `k8s/container`; `*` matches any run of characters"),
+                );
                 None
             }
         }
@@ -502,14 +530,33 @@ impl Compiler<'_> {
 
     fn only(&mut self, map: &Map<String, J>, allowed: &[&str], pointer: &str) {
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key.as_str()) && key != "label" {
+                let mut fields = allowed.to_vec();
+                fields.push("label");
+                let help = did_you_mean(key, &fields, "fields here");
                 self.err(
                     &format!("{pointer}/{key}"),
                     format!("unknown field `{key}` here"),
-                    Some(&format!("allowed: {}", allowed.join(", "))),
+                    Some(&help),
                 );
             }
         }
+    }
+
+    /// [`substitute`], reporting every `{{params.NAME}}` that names no param.
+    fn substitute(&mut self, value: J, pointer: &str) -> J {
+        let mut texts = Vec::new();
+        strings(&value, &mut texts);
+        for text in texts {
+            for p in super::templates::unknown_params(text, self.params) {
+                self.errors.push(CondError {
+                    pointer: pointer.to_string(),
+                    message: p.message,
+                    help: p.help,
+                });
+            }
+        }
+        substitute(value, self.params)
     }
 
     fn test(&mut self, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
@@ -527,10 +574,14 @@ impl Compiler<'_> {
             _ => Path::Steps(self.path(map.get("path"), &format!("{pointer}/path"))?),
         };
         let op_name = map.get("op").and_then(J::as_str).unwrap_or("exists");
+        let before = self.errors.len();
         let value = map
             .get("value")
             .cloned()
-            .map(|v| substitute(v, self.params));
+            .map(|v| self.substitute(v, &format!("{pointer}/value")));
+        if self.errors.len() > before {
+            return None;
+        }
         let op = self.op(op_name, value, pointer)?;
         let missing = match map.get("missing").and_then(J::as_str) {
             None => match op {
@@ -588,10 +639,11 @@ impl Compiler<'_> {
 
     fn op(&mut self, name: &str, value: Option<J>, pointer: &str) -> Option<Op> {
         if !OPS.contains(&name) {
+            let help = did_you_mean(name, &OPS, "operators");
             self.err(
                 &format!("{pointer}/op"),
                 format!("unknown operator `{name}`"),
-                Some(&format!("operators: {}", OPS.join(", "))),
+                Some(&help),
             );
             return None;
         }
@@ -623,7 +675,7 @@ impl Compiler<'_> {
                 c.err(
                     &at,
                     format!("`op: {name}` compares numbers; `{value}` is not one"),
-                    None,
+                    Some("write a number, or `\"{{params.NAME}}\"` of a numeric param"),
                 );
             }
             n
@@ -646,7 +698,11 @@ impl Compiler<'_> {
             match &value {
                 J::Array(items) => Some(items.clone()),
                 _ => {
-                    c.err(&at, format!("`op: {name}` takes a list"), None);
+                    c.err(
+                        &at,
+                        format!("`op: {name}` takes a list"),
+                        Some("e.g. `value: [aws:kms, \"aws:kms:dsse\"]`"),
+                    );
                     None
                 }
             }
@@ -685,6 +741,24 @@ impl Compiler<'_> {
                 return None;
             }
         })
+    }
+}
+
+/// `did you mean `x`?` and the whole list, for an unknown name.
+fn did_you_mean(got: &str, known: &[&str], what: &str) -> String {
+    let list = known.join(", ");
+    match super::shape::nearest(got, known.iter().copied()) {
+        Some(n) => format!("did you mean `{n}`? {what}: {list}"),
+        None => format!("{what}: {list}"),
+    }
+}
+
+fn strings<'a>(value: &'a J, out: &mut Vec<&'a str>) {
+    match value {
+        J::String(s) => out.push(s),
+        J::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        J::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
     }
 }
 
