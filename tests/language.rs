@@ -300,3 +300,31 @@ fn go_and_iso_durations_compare() {
         assert!(settled, "{interval} was not settled");
     }
 }
+
+// See: /tmp/audit/issue2.md #14: one container, two findings, each saying what it is.
+#[test]
+fn labels_say_which_check_failed_and_join_at_one_place() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: p1}
+spec:
+  containers:
+    - name: c1
+      image: x
+      securityContext: {privileged: true}
+";
+    let result = scan(&builtin(), &[("pod.yaml", pod)]);
+    let prv: Vec<String> = result
+        .findings
+        .iter()
+        .filter(|f| f.rule == "VCH-PRV-010")
+        .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
+        .collect();
+    assert_eq!(
+        prv,
+        [
+            "6:7 Container c1 allows privilege escalation, may run as root, keeps its Linux capabilities.",
+            "8:37 Container c1 runs privileged (`true`)."
+        ]
+    );
+}
