@@ -201,3 +201,116 @@ fn the_built_in_packs_and_the_secret_catalogue_validate() {
     let set = load::load(&sources, &Default::default()).expect("every built-in file validates");
     assert_eq!(set.packs.len(), 7);
 }
+
+/// The fenced blocks of `lang` in the tutorial of docs/policy-language.md, in order.
+fn tutorial_blocks(lang: &str) -> Vec<String> {
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy-language.md"),
+    )
+    .unwrap();
+    let tutorial = &doc[doc.find("## Tutorial").expect("the tutorial")..];
+    let fence = format!("```{lang}\n");
+    tutorial
+        .split(&fence)
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap().to_string())
+        .collect()
+}
+
+// See: /tmp/audit/issue3.md D6: the tutorial, step by step, as written.
+#[test]
+fn the_tutorial_works_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let yaml = tutorial_blocks("yaml");
+    let (pack, config, tuned) = (&yaml[0], &yaml[1], &yaml[2]);
+    std::fs::create_dir_all(root.join("compliance")).unwrap();
+    std::fs::write(root.join("compliance/acme.yaml"), pack).unwrap();
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("vouch")
+            .unwrap()
+            .env("NO_COLOR", "1")
+            .current_dir(root)
+            .args(args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text)
+    };
+
+    // 2. Check it; a typo is reported at its line.
+    assert_eq!(run(&["validate", "compliance/acme.yaml"]).0, 0);
+    std::fs::write(
+        root.join("typo.yaml"),
+        pack.replace("op: matches", "op: matchs"),
+    )
+    .unwrap();
+    let (code, text) = run(&["validate", "typo.yaml"]);
+    assert_eq!(code, 2);
+    assert!(text.contains("unknown operator `matchs`"), "{text}");
+    assert!(text.contains("did you mean `matches`?"), "{text}");
+
+    // 3. Test it: the shell block's commands, with their stated exit codes.
+    let sh = &tutorial_blocks("sh")[0];
+    for line in sh.lines() {
+        let (command, comment) = line.split_once('#').unwrap_or((line, ""));
+        let words: Vec<&str> = command.split_whitespace().collect();
+        match words.as_slice() {
+            ["mkdir", "-p", dirs @ ..] => {
+                for d in dirs {
+                    std::fs::create_dir_all(root.join(d)).unwrap();
+                }
+            }
+            ["echo", ..] => {
+                let (content, file) = command.split_once(" > ").unwrap();
+                let content = content
+                    .trim_start_matches("echo ")
+                    .trim()
+                    .trim_matches('\'');
+                std::fs::write(root.join(file.trim()), format!("{content}\n")).unwrap();
+            }
+            ["vouch", args @ ..] => {
+                let (code, text) = run(args);
+                let expected: i32 = comment.trim().trim_start_matches("exit ")[..1]
+                    .parse()
+                    .unwrap();
+                assert_eq!(code, expected, "{line}\n{text}");
+                if comment.contains("one finding at .env:1") {
+                    assert!(text.contains("1 finding(s)"), "{text}");
+                    assert!(text.contains("t/fail/.env:1:"), "{text}");
+                }
+            }
+            [] => {}
+            other => panic!("the tutorial runs a command this test does not know: {other:?}"),
+        }
+    }
+
+    // 4. Run it from .vouch.yaml: check, policies and explain pick it up.
+    std::fs::write(root.join(".vouch.yaml"), config).unwrap();
+    let (code, text) = run(&["explain", "ACME-ISO-001"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.starts_with("# ACME-ISO-001 model-url-bypasses-gateway"),
+        "{text}"
+    );
+    assert!(run(&["policies"]).1.contains("ACME-ISO-001"));
+    let (code, text) = run(&["check", ".", "--format", "json"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("\"rule\": \"ACME-ISO-001\""), "{text}");
+
+    // 5. Tune it: the override is in force, and a misspelt param is an error.
+    std::fs::write(root.join(".vouch.yaml"), tuned).unwrap();
+    let (code, text) = run(&["explain", "ACME-ISO-001"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("(internal|example)"), "{text}");
+    assert_eq!(run(&["validate", ".vouch.yaml"]).0, 0);
+    std::fs::write(
+        root.join(".vouch.yaml"),
+        tuned.replace(".gateway:", ".gatway:"),
+    )
+    .unwrap();
+    let (code, text) = run(&["validate", ".vouch.yaml"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("has no param `gatway`"), "{text}");
+}

@@ -88,7 +88,8 @@ pub fn explain(rule: &Rule) -> String {
     if !rule.params.is_empty() {
         out += "\n## Params\n\nThe values in force: the pack's defaults unless `.vouch.yaml` `params:` overrides them (`NAME: value` for every rule, `RULE-ID.NAME: value` for this one).\n\n";
         for (k, v) in &rule.params {
-            out += &format!("- `{k}`: `{v}`\n");
+            let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            out += &format!("- `{k}`: `{shown}`\n");
         }
     }
     if !d.controls.is_empty() {
