@@ -9,6 +9,7 @@ pub mod cond;
 pub mod detectors;
 pub mod load;
 pub mod model;
+pub mod ops;
 pub mod problem;
 pub mod shape;
 pub mod templates;
