@@ -237,9 +237,14 @@ fn any(outcomes: impl Iterator<Item = Outcome>, ctx: &Ctx<'_>) -> Outcome {
     // CloudFormation twin), and only one of them exists on a resource: show
     // the failure of a value that is there, not that of a path that is not.
     let fallback = ctx.here().span;
+    // Only a value of this resource counts: one its parent holds (a pod's
+    // `runAsUser: 0`) would be shown, and named, as the parent's finding.
     let at_value = failures.iter().position(|h| {
-        h.iter()
-            .any(|hit| hit.span != fallback && hit.span != ctx.project.resource(hit.at).span)
+        h.iter().any(|hit| {
+            hit.at == ctx.at
+                && hit.span != fallback
+                && hit.span != ctx.project.resource(hit.at).span
+        })
     });
     let chosen = match at_value {
         Some(i) => failures.swap_remove(i),
