@@ -29,6 +29,10 @@ pub enum Resolved {
 
 /// Settles `node` if it is a Terraform `var.`/`local.` reference with a value
 /// in its module, or an `Fn::Sub` that needs no deploy-time input.
+// TODO: only a whole value is settled. A path that walks into a reference
+// (`rotation_rules = var.rules`, then `rotation_rules.days`), an `Fn::Join` of
+// literals, or `var.NAME` in a longer template stays unknown; settling them
+// needs the path walk in `Node::select` to go through references.
 pub fn resolve(node: &Node, ctx: &Ctx<'_>) -> Resolved {
     resolve_at(node, ctx, 0)
 }
