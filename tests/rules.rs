@@ -3,8 +3,11 @@
 //! Each rule has `tests/fixtures/rules/<RULE-ID>/fail/` and `.../pass/`. The
 //! `fail` folder holds `expected.txt`: one `path:line` per finding the rule
 //! must report there (paths relative to the folder), nothing more. The `pass`
-//! folder must give no finding of that rule. Each folder is scanned as its
-//! own project, with `--now 2026-12-01`, so project-wide rules can be tested.
+//! folder must give no finding of that rule and at least one passed check of
+//! it, so that a folder holding nothing the rule looks at (or only what it
+//! cannot settle) cannot pass for a test. Each folder is scanned as its own
+//! project, with `--now 2026-12-01`, so project-wide rules can be tested. A
+//! fixture folder named after no rule is an error too.
 
 use std::path::{Path, PathBuf};
 
@@ -21,8 +24,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
 }
 
-/// `path:line` of every finding of `rule` in `dir`, paths relative to `dir`.
-fn findings(policies: &PolicySet, dir: &Path, rule: &str) -> Vec<String> {
+/// `path:line` of every finding of `rule` in `dir`, paths relative to `dir`,
+/// and how many checks of `rule` passed there.
+fn findings(policies: &PolicySet, dir: &Path, rule: &str) -> (Vec<String>, usize) {
     let options = ScanOptions {
         roots: vec![dir.to_path_buf()],
         now: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
@@ -50,7 +54,8 @@ fn findings(policies: &PolicySet, dir: &Path, rule: &str) -> Vec<String> {
         })
         .collect();
     out.sort();
-    out
+    let passed = scan.result.passed.iter().filter(|p| p.rule == rule).count();
+    (out, passed)
 }
 
 #[test]
@@ -79,13 +84,24 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
         if expected.is_empty() {
             problems.push(format!("{id}: fail/expected.txt lists no finding"));
         }
-        let got = findings(&policies, &fail, id);
+        let (got, _) = findings(&policies, &fail, id);
         if got != expected {
             problems.push(format!("{id} fail/: expected {expected:?}, got {got:?}"));
         }
-        let got = findings(&policies, &pass, id);
+        let (got, passed) = findings(&policies, &pass, id);
         if !got.is_empty() {
             problems.push(format!("{id} pass/: expected no finding, got {got:?}"));
+        }
+        if passed == 0 {
+            problems.push(format!(
+                "{id} pass/: no check of the rule passed there (nothing it targets, or only unknowns)"
+            ));
+        }
+    }
+    for entry in std::fs::read_dir(fixtures()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if policies.rule(&name).is_none() {
+            problems.push(format!("tests/fixtures/rules/{name}: no rule has this id"));
         }
     }
     assert!(

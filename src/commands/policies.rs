@@ -27,12 +27,24 @@ pub fn run(args: &PoliciesArgs) -> miette::Result<Outcome> {
                 + "\n"
         }
         "text" => {
+            let mut rules: Vec<_> = set.rules.iter().collect();
+            rules.sort_by(|a, b| a.def.id.cmp(&b.def.id));
+            let width = |f: &dyn Fn(&crate::policy::Rule) -> usize| {
+                rules.iter().map(|r| f(r)).max().unwrap_or(0)
+            };
+            let id_w = width(&|r| r.def.id.len());
+            let area_w = width(&|r| r.def.area.len());
+            let name_w = width(&|r| r.def.name.len());
             let mut out = String::new();
-            for r in &set.rules {
+            for r in rules {
                 let _ = writeln!(
                     out,
-                    "{:<12} {:<8} {:<16} {:<36} {}",
-                    r.def.id, r.severity, r.def.area, r.def.name, r.def.title
+                    "{:<id_w$}  {:<8}  {:<area_w$}  {:<name_w$}  {}",
+                    r.def.id,
+                    r.severity.as_str(),
+                    r.def.area,
+                    r.def.name,
+                    r.def.title
                 );
             }
             let _ = writeln!(

@@ -29,12 +29,14 @@ pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
         sources.extend(found);
     }
     if !sources.is_empty() {
-        let set = load::load(&sources, &Default::default())?;
-        eprintln!(
-            "ok: {} rule(s) in {} policy file(s)",
-            set.rules.len(),
-            sources.len()
-        );
+        // With the built-in pack, as `check` loads them: an id that clashes with a built-in one is found.
+        let files = sources.len();
+        let mut all = PackSource::builtin();
+        let builtin = all.len();
+        all.extend(sources);
+        let set = load::load(&all, &Default::default())?;
+        let rules: usize = set.packs[builtin..].iter().map(|p| p.rules).sum();
+        eprintln!("ok: {rules} rule(s) in {files} policy file(s)");
     }
     for path in configs {
         let config = Config::load(path)?;

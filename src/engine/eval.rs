@@ -10,11 +10,14 @@
 use chrono::NaiveDate;
 use serde_json::Value as J;
 
+mod resolve;
+
 use super::project::{Project, ResRef};
 use super::{detectors, duration};
 use crate::policy::cond::{Cond, Iter, Missing, Op, Path, Related, Test};
 use crate::source::Span;
-use crate::tree::{Node, Value};
+use crate::tree::{Node, PathStep, Value};
+use resolve::{Resolved, resolve};
 
 /// A node that decided an outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +30,8 @@ pub struct Hit {
     pub value: Option<String>,
     /// The element it concerns (an env var's name, a map key).
     pub subject: Option<String>,
-    /// Why it is unknown, for unknown hits.
+    /// For an unknown hit, why it is unknown; for a failing hit, the labels
+    /// of the conditions that failed there (`{{label}}` in messages), if any.
     pub reason: Option<String>,
 }
 
@@ -53,6 +57,9 @@ pub struct Ctx<'a> {
     pub node: &'a Node,
     /// The key of the current element, when iterating a mapping.
     pub key: Option<&'a str>,
+    /// Where the current element stands, inside `each` and `some` (a mapping
+    /// entry from its key on); `None` at the resource itself.
+    pub element: Option<Span>,
     /// The date ages are measured from.
     pub now: NaiveDate,
 }
@@ -65,6 +72,7 @@ impl<'a> Ctx<'a> {
             at,
             node: &project.resource(at).body,
             key: None,
+            element: None,
             now,
         }
     }
@@ -89,6 +97,20 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Where a failure that has no node of its own stands (a value that is
+    /// missing, a related resource that does not exist): the current element
+    /// inside `each` or `some`, so that two elements lacking a field are two
+    /// findings at their own lines; the resource itself otherwise.
+    fn here(&self) -> Hit {
+        match self.element {
+            Some(span) => Hit {
+                span,
+                ..self.resource_hit()
+            },
+            None => self.resource_hit(),
+        }
+    }
+
     fn unknown(&self, node: &Node, reason: String) -> Hit {
         Hit {
             reason: Some(reason),
@@ -103,7 +125,7 @@ pub fn eval(cond: &Cond, ctx: &Ctx<'_>) -> Outcome {
         Cond::All(children) => all(children.iter().map(|c| eval(c, ctx))),
         Cond::Any(children) => any(children.iter().map(|c| eval(c, ctx)), ctx),
         Cond::Not(inner) => match eval(inner, ctx) {
-            Outcome::Pass(hits) if hits.is_empty() => Outcome::Fail(vec![ctx.resource_hit()]),
+            Outcome::Pass(hits) if hits.is_empty() => Outcome::Fail(vec![ctx.here()]),
             Outcome::Pass(hits) => Outcome::Fail(hits),
             Outcome::Fail(hits) => Outcome::Pass(hits),
             unknown => unknown,
@@ -145,15 +167,28 @@ pub fn eval(cond: &Cond, ctx: &Ctx<'_>) -> Outcome {
             }
         }
         Cond::Detector { name, params } => detectors::run(name, params, ctx),
+        Cond::Labelled(label, inner) => match eval(inner, ctx) {
+            Outcome::Fail(mut hits) => {
+                for hit in &mut hits {
+                    hit.reason.get_or_insert_with(|| label.clone());
+                }
+                Outcome::Fail(hits)
+            }
+            other => other,
+        },
     }
 }
 
 fn all(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
-    let (mut passed, mut failed, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut passed, mut failed, mut unknown) = (Vec::new(), Vec::<Hit>::new(), Vec::new());
     for o in outcomes {
         match o {
             Outcome::Pass(h) => passed.extend(h),
-            Outcome::Fail(h) => failed.extend(h),
+            Outcome::Fail(h) => {
+                for hit in h {
+                    add_failure(&mut failed, hit);
+                }
+            }
             Outcome::Unknown(h) => unknown.extend(h),
         }
     }
@@ -166,25 +201,62 @@ fn all(outcomes: impl Iterator<Item = Outcome>) -> Outcome {
     }
 }
 
+/// Adds a failure; several failures at one place are one finding, whose
+/// labels are joined (`allows privilege escalation, may run as root`).
+fn add_failure(failed: &mut Vec<Hit>, hit: Hit) {
+    let same = failed
+        .iter_mut()
+        .find(|h| h.at == hit.at && h.span == hit.span && h.subject == hit.subject);
+    match (same, hit.reason) {
+        (None, reason) => failed.push(Hit { reason, ..hit }),
+        (Some(h), Some(label)) => match &mut h.reason {
+            Some(labels) if labels.split(", ").any(|l| l == label) => {}
+            Some(labels) => {
+                labels.push_str(", ");
+                labels.push_str(&label);
+            }
+            None => h.reason = Some(label),
+        },
+        (Some(_), None) => {}
+    }
+}
+
 fn any(outcomes: impl Iterator<Item = Outcome>, ctx: &Ctx<'_>) -> Outcome {
-    let (mut first_fail, mut unknown) = (None, Vec::new());
+    let (mut failures, mut unknown) = (Vec::new(), Vec::new());
     for o in outcomes {
         match o {
             Outcome::Pass(h) => return Outcome::Pass(h),
-            Outcome::Fail(h) => {
-                first_fail.get_or_insert(h);
-            }
+            Outcome::Fail(h) => failures.push(h),
             Outcome::Unknown(h) => unknown.extend(h),
         }
     }
     if !unknown.is_empty() {
-        Outcome::Unknown(unknown)
+        return Outcome::Unknown(unknown);
+    }
+    // Branches often cover one format each (a Terraform path, then its
+    // CloudFormation twin), and only one of them exists on a resource: show
+    // the failure of a value that is there, not that of a path that is not.
+    let fallback = ctx.here().span;
+    // Only a value of this resource counts: one its parent holds (a pod's
+    // `runAsUser: 0`) would be shown, and named, as the parent's finding.
+    let at_value = failures.iter().position(|h| {
+        h.iter().any(|hit| {
+            hit.at == ctx.at
+                && hit.span != fallback
+                && hit.span != ctx.project.resource(hit.at).span
+        })
+    });
+    let chosen = match at_value {
+        Some(i) => failures.swap_remove(i),
+        None => failures
+            .into_iter()
+            .find(|h| !h.is_empty())
+            .unwrap_or_default(),
+    };
+    if chosen.is_empty() {
+        Outcome::Fail(vec![ctx.here()])
     } else {
-        Outcome::Fail(
-            first_fail
-                .filter(|h| !h.is_empty())
-                .unwrap_or_else(|| vec![ctx.resource_hit()]),
-        )
+        Outcome::Fail(chosen)
     }
 }
 
@@ -262,7 +334,7 @@ fn eval_test(test: &Test, ctx: &Ctx<'_>) -> Outcome {
     match test.op {
         Op::Exists => {
             return if present.is_empty() {
-                Outcome::Fail(vec![ctx.resource_hit()])
+                Outcome::Fail(vec![ctx.here()])
             } else {
                 Outcome::Pass(hits(ctx, &present))
             };
@@ -279,10 +351,10 @@ fn eval_test(test: &Test, ctx: &Ctx<'_>) -> Outcome {
     if present.is_empty() {
         return match test.missing {
             Missing::Pass => Outcome::Pass(vec![]),
-            Missing::Fail => Outcome::Fail(vec![ctx.resource_hit()]),
+            Missing::Fail => Outcome::Fail(vec![ctx.here()]),
             Missing::Unknown => Outcome::Unknown(vec![Hit {
                 reason: Some("the value is not set".into()),
-                ..ctx.resource_hit()
+                ..ctx.here()
             }]),
         };
     }
@@ -290,7 +362,7 @@ fn eval_test(test: &Test, ctx: &Ctx<'_>) -> Outcome {
         Selected::Node(node) if test.base64 => test_node(&test.op, &decoded(node), ctx),
         Selected::Node(node) => test_node(&test.op, node, ctx),
         Selected::Text(text) => {
-            let node = Node::new(ctx.project.resource(ctx.at).span, Value::Str(text.clone()));
+            let node = Node::new(ctx.here().span, Value::Str(text.clone()));
             test_node(&test.op, &node, ctx)
         }
     });
@@ -326,7 +398,7 @@ fn hits(ctx: &Ctx<'_>, selected: &[&Selected<'_>]) -> Vec<Hit> {
             Selected::Node(n) => ctx.hit(n),
             Selected::Text(t) => Hit {
                 value: Some(t.clone()),
-                ..ctx.resource_hit()
+                ..ctx.here()
             },
         })
         .collect()
@@ -335,6 +407,23 @@ fn hits(ctx: &Ctx<'_>, selected: &[&Selected<'_>]) -> Vec<Hit> {
 /// Tests one node; sequences are tested element by element, except by the
 /// operators that look at the sequence itself.
 fn test_node(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Outcome {
+    // The operators about how a value is written read it as written; the
+    // others compare what a reference the files settle comes down to.
+    let as_written = matches!(op, Op::Placeholder | Op::SecretLiteral | Op::Reference);
+    let settled;
+    let resolved = if as_written {
+        Resolved::AsWritten
+    } else {
+        resolve(node, ctx)
+    };
+    let node = match resolved {
+        Resolved::AsWritten => node,
+        Resolved::Value(n) => {
+            settled = n;
+            &settled
+        }
+        Resolved::Ambiguous(reason) => return Outcome::Unknown(vec![ctx.unknown(node, reason)]),
+    };
     let whole = matches!(
         op,
         Op::Contains(_) | Op::NotContains(_) | Op::Empty | Op::NotEmpty
@@ -350,7 +439,7 @@ fn test_node(op: &Op, node: &Node, ctx: &Ctx<'_>) -> Outcome {
     // `${KEY}` is no literal key), so only other comparisons wait for deploy time.
     let written =
         matches!(op, Op::Matches(_) | Op::NotMatches(_)) && matches!(node.value, Value::Str(_));
-    if !matches!(op, Op::Placeholder | Op::SecretLiteral | Op::Reference) && !written {
+    if !as_written && !written {
         if let Some(reason) = deferred(node) {
             return Outcome::Unknown(vec![ctx.unknown(node, reason)]);
         }
@@ -465,23 +554,29 @@ fn contains(node: &Node, expected: &J) -> bool {
 }
 
 fn each(it: &Iter, ctx: &Ctx<'_>, every: bool) -> Outcome {
-    let mut elements: Vec<(&Node, Option<&str>)> = Vec::new();
-    for node in ctx.node.select(&it.path) {
+    let mut elements: Vec<(&Node, Option<&str>, Span)> = Vec::new();
+    for (node, key_span) in select_with_keys(ctx.node, &it.path) {
+        let whole = key_span.map_or(node.span, |k| k.join(node.span));
         match &node.value {
-            Value::Seq(items) => elements.extend(items.iter().map(|i| (i, None))),
-            Value::Map(entries) if !it.as_list => {
-                elements.extend(entries.iter().map(|e| (&e.value, Some(e.key.as_str()))))
-            }
+            Value::Seq(items) => elements.extend(items.iter().map(|i| (i, None, i.span))),
+            Value::Map(entries) if !it.as_list => elements.extend(entries.iter().map(|e| {
+                (
+                    &e.value,
+                    Some(e.key.as_str()),
+                    e.key_span.join(e.value.span),
+                )
+            })),
             Value::Null => {}
-            _ => elements.push((node, None)),
+            _ => elements.push((node, None, whole)),
         }
     }
     let mut outcomes = Vec::new();
-    for (node, key) in elements {
+    for (node, key, span) in elements {
         let subject = key.or_else(|| node.get("name").and_then(Node::as_str));
         let inner = Ctx {
             node,
             key: subject,
+            element: Some(span),
             ..*ctx
         };
         if let Some(filter) = &it.filter {
@@ -499,10 +594,45 @@ fn each(it: &Iter, ctx: &Ctx<'_>, every: bool) -> Outcome {
     if every {
         all(outcomes.into_iter())
     } else if outcomes.is_empty() {
-        Outcome::Fail(vec![ctx.resource_hit()])
+        Outcome::Fail(vec![ctx.here()])
     } else {
         any(outcomes.into_iter(), ctx)
     }
+}
+
+/// [`Node::select`], keeping for each node the span of the key that led to
+/// it, so that an element found under `Ebs:` is shown from that key on.
+fn select_with_keys<'a>(root: &'a Node, path: &[PathStep]) -> Vec<(&'a Node, Option<Span>)> {
+    fn step<'a>(node: &'a Node, s: &PathStep, out: &mut Vec<(&'a Node, Option<Span>)>) {
+        match (&node.value, s) {
+            (Value::Seq(items), PathStep::Index(i)) => out.extend(items.get(*i).map(|n| (n, None))),
+            (Value::Seq(items), PathStep::Any) => out.extend(items.iter().map(|n| (n, None))),
+            (Value::Seq(items), PathStep::Key(_)) => {
+                for item in items {
+                    step(item, s, out);
+                }
+            }
+            (Value::Map(entries), PathStep::Key(k)) => out.extend(
+                entries
+                    .iter()
+                    .filter(|e| &e.key == k)
+                    .map(|e| (&e.value, Some(e.key_span))),
+            ),
+            (Value::Map(entries), PathStep::Any) => {
+                out.extend(entries.iter().map(|e| (&e.value, Some(e.key_span))));
+            }
+            _ => {}
+        }
+    }
+    let mut current = vec![(root, None)];
+    for s in path {
+        let mut next = Vec::new();
+        for (node, _) in current {
+            step(node, s, &mut next);
+        }
+        current = next;
+    }
+    current
 }
 
 fn related(rel: &Related, ctx: &Ctx<'_>) -> Outcome {
@@ -537,7 +667,7 @@ fn related(rel: &Related, ctx: &Ctx<'_>) -> Outcome {
         }
     }
     if unknown.is_empty() {
-        Outcome::Fail(vec![ctx.resource_hit()])
+        Outcome::Fail(vec![ctx.here()])
     } else {
         Outcome::Unknown(unknown)
     }

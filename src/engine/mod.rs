@@ -245,6 +245,7 @@ impl<'a> Builder<'a> {
         let context = json!({
             "value": value,
             "subject": hit.subject,
+            "label": hit.reason,
             "name": res.name,
             "resource": res.address,
             "kind": res.kind,

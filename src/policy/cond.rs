@@ -42,6 +42,8 @@ pub enum Cond {
         /// What it must satisfy.
         filter: Option<Box<Cond>>,
     },
+    /// A condition whose failures carry a label (`{{label}}` in messages).
+    Labelled(String, Box<Cond>),
     /// A named engine function with its params.
     Detector {
         /// Its name.
@@ -61,7 +63,7 @@ impl Cond {
             Cond::All(cs) | Cond::Any(cs) => {
                 !cs.is_empty() && cs.iter().all(Cond::is_about_project)
             }
-            Cond::Not(c) => c.is_about_project(),
+            Cond::Not(c) | Cond::Labelled(_, c) => c.is_about_project(),
             _ => false,
         }
     }
@@ -229,33 +231,7 @@ pub struct CondError {
     pub help: Option<String>,
 }
 
-/// The operators a `path` test accepts.
-pub const OPS: [&str; 24] = [
-    "exists",
-    "absent",
-    "equals",
-    "not_equals",
-    "in",
-    "not_in",
-    "matches",
-    "not_matches",
-    "contains",
-    "not_contains",
-    "gt",
-    "ge",
-    "lt",
-    "le",
-    "days_le",
-    "days_ge",
-    "older_than_days",
-    "empty",
-    "not_empty",
-    "secret_name",
-    "secret_literal",
-    "placeholder",
-    "reference",
-    "truthy",
-];
+pub use super::ops::OPS;
 
 /// The named detectors the engine provides.
 pub const DETECTORS: [&str; 3] = ["secret_keys", "key_reuse", "not_gitignored"];
@@ -269,7 +245,7 @@ pub struct Compiler<'a> {
 }
 
 impl Compiler<'_> {
-    fn err(&mut self, pointer: &str, message: impl Into<String>, help: Option<&str>) {
+    pub(super) fn err(&mut self, pointer: &str, message: impl Into<String>, help: Option<&str>) {
         self.errors.push(CondError {
             pointer: pointer.to_string(),
             message: message.into(),
@@ -287,6 +263,20 @@ impl Compiler<'_> {
             );
             return None;
         };
+        if let Some(label) = map.get("label") {
+            let Some(text) = label.as_str().filter(|t| !t.trim().is_empty()) else {
+                self.err(
+                    &format!("{pointer}/label"),
+                    "`label` is a short text naming the failure",
+                    Some("e.g. `label: runs privileged`; messages show it as `{{label}}`"),
+                );
+                return None;
+            };
+            let mut rest = map.clone();
+            rest.remove("label");
+            let inner = self.compile(&J::Object(rest), pointer)?;
+            return Some(Cond::Labelled(text.to_string(), Box::new(inner)));
+        }
         let shape = [
             "path", "all", "any", "not", "each", "some", "related", "parent", "project", "detector",
         ];
@@ -359,16 +349,19 @@ impl Compiler<'_> {
                 Some(Cond::Project { kinds, filter })
             }
             "detector" => {
+                self.only(map, &["detector", "params"], pointer);
                 let name = map["detector"].as_str().unwrap_or_default();
                 if !DETECTORS.contains(&name) {
+                    let help = did_you_mean(name, &DETECTORS, "detectors");
                     self.err(
                         &at("detector"),
                         format!("unknown detector `{name}`"),
-                        Some(&format!("known detectors: {}", DETECTORS.join(", "))),
+                        Some(&help),
                     );
                     return None;
                 }
-                let params = substitute(map.get("params").cloned().unwrap_or(J::Null), self.params);
+                let raw = map.get("params").cloned().unwrap_or(J::Null);
+                let params = self.substitute(raw, &at("params"));
                 Some(Cond::Detector {
                     name: name.to_string(),
                     params,
@@ -383,6 +376,11 @@ impl Compiler<'_> {
             None => Some(None),
             Some(v) => Some(Some(Box::new(self.compile(v, pointer)?))),
         }
+    }
+
+    /// Compiles a rule's `target.kinds`.
+    pub fn kind_list(&mut self, value: &J, pointer: &str) -> Option<KindSet> {
+        self.kinds(Some(value), pointer)
     }
 
     fn kinds(&mut self, value: Option<&J>, pointer: &str) -> Option<KindSet> {
@@ -404,7 +402,11 @@ impl Compiler<'_> {
         match KindSet::new(&list) {
             Ok(set) => Some(set),
             Err(e) => {
-                self.err(pointer, e, None);
+                self.err(
+                    pointer,
+                    e,
+                    Some("kinds look like `tf/resource/aws_s3_bucket` or `k8s/container`; `*` matches any run of characters"),
+                );
                 None
             }
         }
@@ -502,14 +504,33 @@ impl Compiler<'_> {
 
     fn only(&mut self, map: &Map<String, J>, allowed: &[&str], pointer: &str) {
         for key in map.keys() {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key.as_str()) && key != "label" {
+                let mut fields = allowed.to_vec();
+                fields.push("label");
+                let help = did_you_mean(key, &fields, "fields here");
                 self.err(
                     &format!("{pointer}/{key}"),
                     format!("unknown field `{key}` here"),
-                    Some(&format!("allowed: {}", allowed.join(", "))),
+                    Some(&help),
                 );
             }
         }
+    }
+
+    /// [`substitute`], reporting every `{{params.NAME}}` that names no param.
+    fn substitute(&mut self, value: J, pointer: &str) -> J {
+        let mut texts = Vec::new();
+        strings(&value, &mut texts);
+        for text in texts {
+            for p in super::templates::unknown_params(text, self.params) {
+                self.errors.push(CondError {
+                    pointer: pointer.to_string(),
+                    message: p.message,
+                    help: p.help,
+                });
+            }
+        }
+        substitute(value, self.params)
     }
 
     fn test(&mut self, map: &Map<String, J>, pointer: &str) -> Option<Cond> {
@@ -527,10 +548,14 @@ impl Compiler<'_> {
             _ => Path::Steps(self.path(map.get("path"), &format!("{pointer}/path"))?),
         };
         let op_name = map.get("op").and_then(J::as_str).unwrap_or("exists");
+        let before = self.errors.len();
         let value = map
             .get("value")
             .cloned()
-            .map(|v| substitute(v, self.params));
+            .map(|v| self.substitute(v, &format!("{pointer}/value")));
+        if self.errors.len() > before {
+            return None;
+        }
         let op = self.op(op_name, value, pointer)?;
         let missing = match map.get("missing").and_then(J::as_str) {
             None => match op {
@@ -585,106 +610,23 @@ impl Compiler<'_> {
             base64,
         }))
     }
+}
 
-    fn op(&mut self, name: &str, value: Option<J>, pointer: &str) -> Option<Op> {
-        if !OPS.contains(&name) {
-            self.err(
-                &format!("{pointer}/op"),
-                format!("unknown operator `{name}`"),
-                Some(&format!("operators: {}", OPS.join(", "))),
-            );
-            return None;
-        }
-        let at = format!("{pointer}/value");
-        let needs_value = !matches!(
-            name,
-            "exists"
-                | "absent"
-                | "empty"
-                | "not_empty"
-                | "secret_name"
-                | "secret_literal"
-                | "placeholder"
-                | "reference"
-                | "truthy"
-        );
-        let value = match (needs_value, value) {
-            (true, None) => {
-                self.err(pointer, format!("`op: {name}` needs a `value`"), None);
-                return None;
-            }
-            (_, v) => v.unwrap_or(J::Null),
-        };
-        let number = |c: &mut Self| -> Option<f64> {
-            let n = value
-                .as_f64()
-                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
-            if n.is_none() {
-                c.err(
-                    &at,
-                    format!("`op: {name}` compares numbers; `{value}` is not one"),
-                    None,
-                );
-            }
-            n
-        };
-        let regex = |c: &mut Self| -> Option<Regex> {
-            let text = value.as_str().unwrap_or_default();
-            match Regex::new(text) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    c.err(
-                        &at,
-                        format!("bad regex: {e}"),
-                        Some("the syntax is Rust's `regex` crate (no look-around)"),
-                    );
-                    None
-                }
-            }
-        };
-        let list = |c: &mut Self| -> Option<Vec<J>> {
-            match &value {
-                J::Array(items) => Some(items.clone()),
-                _ => {
-                    c.err(&at, format!("`op: {name}` takes a list"), None);
-                    None
-                }
-            }
-        };
-        Some(match name {
-            "exists" => Op::Exists,
-            "absent" => Op::Absent,
-            "equals" => Op::Equals(value),
-            "truthy" => Op::Equals(J::Bool(true)),
-            "not_equals" => Op::NotEquals(value),
-            "in" => Op::In(list(self)?),
-            "not_in" => Op::NotIn(list(self)?),
-            "matches" => Op::Matches(regex(self)?),
-            "not_matches" => Op::NotMatches(regex(self)?),
-            "contains" => Op::Contains(value),
-            "not_contains" => Op::NotContains(value),
-            "gt" => Op::Gt(number(self)?),
-            "ge" => Op::Ge(number(self)?),
-            "lt" => Op::Lt(number(self)?),
-            "le" => Op::Le(number(self)?),
-            "days_le" => Op::DaysLe(number(self)?),
-            "days_ge" => Op::DaysGe(number(self)?),
-            "older_than_days" => Op::OlderThanDays(number(self)?),
-            "empty" => Op::Empty,
-            "not_empty" => Op::NotEmpty,
-            "secret_name" => Op::SecretName,
-            "secret_literal" => Op::SecretLiteral,
-            "placeholder" => Op::Placeholder,
-            "reference" => Op::Reference,
-            other => {
-                self.err(
-                    &format!("{pointer}/op"),
-                    format!("unknown operator `{other}`"),
-                    Some(&format!("operators: {}", OPS.join(", "))),
-                );
-                return None;
-            }
-        })
+/// `did you mean `x`?` and the whole list, for an unknown name.
+pub(super) fn did_you_mean(got: &str, known: &[&str], what: &str) -> String {
+    let list = known.join(", ");
+    match super::shape::nearest(got, known.iter().copied()) {
+        Some(n) => format!("did you mean `{n}`? {what}: {list}"),
+        None => format!("{what}: {list}"),
+    }
+}
+
+fn strings<'a>(value: &'a J, out: &mut Vec<&'a str>) {
+    match value {
+        J::String(s) => out.push(s),
+        J::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        J::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
     }
 }
 

@@ -1,8 +1,18 @@
 //! Policies: packs of rules, loaded from YAML and compiled for the engine.
+//!
+//! `model` is the pack as written, `shape` checks it against the schema,
+//! `cond` compiles conditions, `templates` checks messages, `detectors`
+//! merges detector data, `problem` turns every problem into a diagnostic and
+//! `load` runs them in order.
 
 pub mod cond;
+pub mod detectors;
 pub mod load;
 pub mod model;
+pub mod ops;
+pub mod problem;
+pub mod shape;
+pub mod templates;
 
 use std::collections::BTreeMap;
 
