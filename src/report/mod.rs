@@ -315,7 +315,7 @@ pub enum ReportError {
     #[diagnostic(code(report::serialise))]
     Serialise(#[from] serde_json::Error),
     /// A saved result that is not valid JSON or does not match the schema.
-    #[error("{file}: not a vouch JSON result (line {line}, column {column}): {message}")]
+    #[error("{file}{}: not a vouch JSON result: {message}", position(*.line, *.column))]
     #[diagnostic(
         code(report::invalid_result),
         help("`vouch report` reads the files written by `vouch check --format json`")
@@ -330,6 +330,15 @@ pub enum ReportError {
         /// What is wrong, with the JSON pointer of the bad value when known.
         message: String,
     },
+}
+
+/// `:LINE:COLUMN` after a file name, or nothing when the place is unknown (0).
+fn position(line: usize, column: usize) -> String {
+    match (line, column) {
+        (0, _) => String::new(),
+        (l, 0) => format!(":{l}"),
+        (l, c) => format!(":{l}:{c}"),
+    }
 }
 
 /// Renders `input` in `format`; every format but [`Format::Text`].
