@@ -22,8 +22,8 @@ pub const TEMPLATE: &str = include_str!("../../templates/report.md.hbs");
 /// The default size budget: GitHub's limit for a step summary.
 pub const DEFAULT_MAX_BYTES: usize = 1024 * 1024;
 
-/// How many findings to list in full at each step of summarising.
-const STEPS: [usize; 7] = [1000, 500, 200, 100, 50, 20, 0];
+/// How many entries of each list to keep at each step of summarising.
+const STEPS: [usize; 9] = [5000, 2000, 1000, 500, 200, 100, 50, 20, 0];
 
 /// Renders `input` as Markdown within the size budget of `options`.
 pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String, ReportError> {
@@ -52,11 +52,15 @@ pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String
     for group in &mut context.passed {
         group.checks.clear();
     }
-    let total = all.findings.len();
-    let limits = std::iter::once(total).chain(STEPS.into_iter().filter(|&n| n < total));
+    // Each step lists at most `n` entries of every list (at least 20 of the
+    // lists other than findings), so a report too big for its many skipped
+    // files keeps as many of them as fit, not 20 at once.
+    let longest = all.longest();
+    let limits = std::iter::once(usize::MAX).chain(STEPS.into_iter().filter(|&n| n < longest));
     let mut last = full;
-    for shown in limits {
-        let others = shown.max(20);
+    for n in limits {
+        let shown = n.min(all.findings.len());
+        let others = n.max(20);
         context.findings = all.findings.iter().take(shown).cloned().collect();
         context.suppressed = all.suppressed.iter().take(others).cloned().collect();
         context.unknown = all.unknown.iter().take(others).cloned().collect();
@@ -88,6 +92,23 @@ struct Lists<'a> {
     skipped: &'a [Skipped],
     /// How many individual passed checks there were.
     passed: usize,
+}
+
+impl Lists<'_> {
+    /// The length of the longest list.
+    fn longest(&self) -> usize {
+        [
+            self.findings.len(),
+            self.suppressed.len(),
+            self.unknown.len(),
+            self.exceptions.len(),
+            self.errors.len(),
+            self.skipped.len(),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+    }
 }
 
 fn draw(hb: &Handlebars<'_>, context: &TemplateContext<'_>) -> Result<String, ReportError> {
