@@ -128,8 +128,15 @@ fn load_errors_name_the_file_and_the_place() {
 
     let mut value = json_of(&report_fixture::result());
     value["passed"][2]["line"] = Value::from("three");
-    let err = load_result("b.json", &value.to_string()).unwrap_err();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    let err = load_result("b.json", &text).unwrap_err();
     assert!(err.to_string().contains("at /passed/2/line"), "{err}");
+    // The error names the line of the bad value, found from its JSON pointer.
+    let line = text.lines().position(|l| l.contains("\"three\"")).unwrap() + 1;
+    assert!(
+        err.to_string().starts_with(&format!("b.json:{line}:")),
+        "{err} (the value is on line {line})"
+    );
 }
 
 #[test]
