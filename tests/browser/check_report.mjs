@@ -94,8 +94,9 @@ async function checkPage(browser) {
   if (screenshot) {
     await page.emulateMedia({ media: "screen" });
     const top = option("--top");
+    // The clip is measured from the top of the page, wherever the checks left it scrolled.
     const clip = top ? { x: 0, y: 0, width, height: Number(top) } : undefined;
-    await page.screenshot({ path: screenshot, fullPage: !top, clip });
+    await page.screenshot({ path: screenshot, fullPage: true, clip });
     console.log(`screenshot written to ${screenshot}`);
   }
   const pdf = option("--pdf");
