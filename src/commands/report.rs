@@ -68,6 +68,9 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
 /// Warns when the result names rules that the policies given here do not
 /// define: a saved result holds no rule metadata, so their passed checks
 /// lose their title, area and controls in the report.
+// TODO: store the metadata of the rules in force in the result (a `rules`
+// list in result.rs and the schema), so that `vouch report` of a user pack's
+// results keeps its control coverage without `--policy`; until then it warns.
 fn warn_missing_rules(result: &ScanResult, rules: &[RuleInfo]) {
     let known: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     let named = result
