@@ -101,10 +101,13 @@ impl log::Log for StderrLogger {
         if !self.enabled(record.metadata()) {
             return;
         }
+        // Messages quote file names and values from scanned files: no escape
+        // sequence or line break of theirs reaches the terminal or a CI log.
+        let message = record.args().to_string();
         let line = format!(
             "vouch: {}: {}",
             record.level().as_str().to_ascii_lowercase(),
-            record.args()
+            crate::report::text::sanitize(&message)
         );
         if record.level() == log::Level::Warn {
             static SEEN: std::sync::Mutex<Vec<u64>> = std::sync::Mutex::new(Vec::new());

@@ -66,12 +66,14 @@ pub struct ReportArgs {
     /// The format printed on stdout: text, json, sarif, junit, markdown, html.
     #[arg(long, default_value = "markdown")]
     pub format: String,
-    /// Also write FORMAT to FILE (repeatable).
+    /// Also write FORMAT to FILE (repeatable); `markdown:comment` sizes the Markdown for a
+    /// pull-request comment, `sarif:open` leaves suppressed findings out.
     #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
-    /// A handlebars template replacing the built-in HTML or Markdown one.
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
+    /// A handlebars template replacing the built-in HTML or Markdown one: `html=FILE` or
+    /// `markdown=FILE`, or a FILE whose name ends in .html.hbs or .md.hbs (repeatable).
+    #[arg(long, value_name = "[FORMAT=]FILE")]
+    pub template: Vec<String>,
 }
 
 /// Where policies come from (shared by check, policies, explain).
@@ -121,7 +123,8 @@ pub struct CheckArgs {
     /// The format printed on stdout: text, json, sarif, junit, markdown, html.
     #[arg(long, default_value = "text")]
     pub format: String,
-    /// Also write FORMAT to FILE (repeatable), e.g. `-o sarif=vouch.sarif`.
+    /// Also write FORMAT to FILE (repeatable), e.g. `-o sarif=vouch.sarif`; `markdown:comment`
+    /// sizes the Markdown for a pull-request comment, `sarif:open` leaves suppressed findings out.
     #[arg(short = 'o', long = "output", value_name = "FORMAT=FILE")]
     pub outputs: Vec<String>,
     /// Lowest severity that fails the run: critical, high, medium, low, info, or never
@@ -139,9 +142,11 @@ pub struct CheckArgs {
     /// and malformed or disallowed suppressions.
     #[arg(long)]
     pub strict: bool,
-    /// A handlebars template replacing the built-in HTML or Markdown one (see docs/templates.md).
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
+    /// A handlebars template replacing the built-in HTML or Markdown one: `html=FILE` or
+    /// `markdown=FILE`, or a FILE whose name ends in .html.hbs or .md.hbs (repeatable; see
+    /// docs/templates.md).
+    #[arg(long, value_name = "[FORMAT=]FILE")]
+    pub template: Vec<String>,
 }
 
 /// `vouch baseline`.

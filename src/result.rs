@@ -254,6 +254,10 @@ pub struct GitInfo {
     /// The branch, when not detached.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// Whether the work tree had uncommitted changes or untracked files, so
+    /// that the files scanned are not exactly those of `commit`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dirty: bool,
 }
 
 /// Counts by outcome, severity and area.

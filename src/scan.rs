@@ -215,5 +215,11 @@ fn git_info(root: &std::path::Path) -> Option<GitInfo> {
     };
     let commit = git(&["rev-parse", "HEAD"])?;
     let branch = git(&["symbolic-ref", "--short", "-q", "HEAD"]).filter(|b| !b.is_empty());
-    Some(GitInfo { commit, branch })
+    // Modified or untracked files mean the scanned files are not those of the commit.
+    let dirty = git(&["status", "--porcelain", "--", "."]).is_some_and(|s| !s.is_empty());
+    Some(GitInfo {
+        commit,
+        branch,
+        dirty,
+    })
 }

@@ -155,3 +155,302 @@ fn report_merges_saved_results_and_keeps_their_origin() {
         .code(2)
         .stderr(predicates::str::contains("broken.json"));
 }
+
+/// `vouch check examples` with the given extra arguments, from the crate root.
+fn check_examples(extra: &[&str]) -> std::process::Output {
+    vouch()
+        .args([
+            "check",
+            "examples",
+            "--now",
+            "2026-12-01",
+            "--fail-on",
+            "never",
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn output_targets_are_checked_before_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.html");
+    let missing = dir.path().join("no/such/dir/b.sarif");
+    let run = check_examples(&[
+        "-o",
+        &format!("html={}", a.display()),
+        "-o",
+        &format!("sarif={}", missing.display()),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(run.stdout.is_empty(), "no scan ran, so nothing was printed");
+    assert!(!a.exists(), "no report was written");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+
+    let same = dir.path().join("same.out");
+    let run = check_examples(&[
+        "-o",
+        &format!("html={}", same.display()),
+        "-o",
+        &format!("markdown={}", same.display()),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("is already the target of"));
+
+    let run = check_examples(&["-o", "html="]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("no file name after `=`"));
+}
+
+#[test]
+fn one_output_that_cannot_be_written_does_not_stop_the_others() {
+    use vouch::commands::check::{Output, write_outputs};
+    use vouch::report::{FormatSpec, RenderOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let spec = |s: &str| s.parse::<FormatSpec>().unwrap();
+    let outputs = [
+        Output {
+            spec: spec("json"),
+            path: dir.path().join("gone/first.json"),
+        },
+        Output {
+            spec: spec("markdown"),
+            path: dir.path().join("second.md"),
+        },
+    ];
+    let result: vouch::result::ScanResult = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/report/scan.json")).unwrap(),
+    )
+    .unwrap();
+    let err = write_outputs(&outputs, &result, &[], &RenderOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("1 of 2 report file(s) could not be written"),
+        "{err}"
+    );
+    assert!(
+        dir.path().join("second.md").is_file(),
+        "the second report was still written"
+    );
+}
+
+#[test]
+fn a_template_replaces_only_its_own_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("team.md.hbs");
+    std::fs::write(
+        &template,
+        "# My team report\n{{#each findings}}- {{rule}}\n{{/each}}",
+    )
+    .unwrap();
+    let html = dir.path().join("both.html");
+    let md = dir.path().join("both.md");
+    let run = check_examples(&[
+        "--template",
+        template.to_str().unwrap(),
+        "-o",
+        &format!("html={}", html.display()),
+        "-o",
+        &format!("markdown={}", md.display()),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .starts_with("# My team report\n- VCH-")
+    );
+    assert!(
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+
+    let unclear = dir.path().join("team.hbs");
+    std::fs::write(&unclear, "x").unwrap();
+    let run = check_examples(&["--template", unclear.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("cannot tell from the name"));
+    let run = check_examples(&["--template", &format!("html={}", unclear.display())]);
+    assert_eq!(run.status.code(), Some(0), "html=FILE says the format");
+}
+
+#[test]
+fn a_markdown_budget_for_a_pull_request_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("pr.md");
+    let run = check_examples(&["-o", &format!("markdown:20000={}", md.display())]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.len() <= 20_000, "{}", text.len());
+    assert!(text.contains("> [!NOTE]\n> This report is summarised"));
+
+    let run = check_examples(&["-o", &format!("markdown:comment={}", md.display())]);
+    assert_eq!(run.status.code(), Some(0));
+    assert!(std::fs::read_to_string(&md).unwrap().len() <= 65_000);
+
+    let run = check_examples(&["-o", "sarif:comment=x.sarif"]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("this format has no such option"));
+}
+
+#[test]
+fn sarif_uris_are_relative_to_the_work_tree_however_the_root_is_typed() {
+    let uris = |dir: &Path, root: &str| {
+        let mut cmd = Command::cargo_bin("vouch").unwrap();
+        let out = cmd
+            .env("NO_COLOR", "1")
+            .current_dir(dir)
+            .args(["check", root, "--fail-on", "never", "--format", "sarif"])
+            .output()
+            .unwrap();
+        let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut uris: Vec<String> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+                assert_eq!(at["uriBaseId"], "%SRCROOT%");
+                at["uri"].as_str().unwrap().to_string()
+            })
+            .collect();
+        uris.sort();
+        uris.dedup();
+        uris
+    };
+    let k8s = root().join("examples/ai-service/k8s");
+    let from_k8s = uris(&k8s, "..");
+    let absolute = uris(root(), root().join("examples/ai-service").to_str().unwrap());
+    let relative = uris(root(), "examples/ai-service");
+    assert_eq!(from_k8s, relative);
+    assert_eq!(absolute, relative);
+    assert!(
+        relative
+            .iter()
+            .all(|u| u.starts_with("examples/ai-service/")),
+        "{relative:?}"
+    );
+}
+
+#[test]
+fn a_report_written_into_the_scanned_tree_is_not_scanned_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("svc");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::copy(
+        root().join("examples/ai-service/compose.yaml"),
+        tree.join("compose.yaml"),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::cargo_bin("vouch").unwrap();
+        cmd.env("NO_COLOR", "1")
+            .current_dir(dir.path())
+            .args(["check", "svc", "--fail-on", "never"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    run(&["-o", "json=svc/vouch.json", "-o", "sarif=svc/vouch.sarif"]);
+    let again = run(&[
+        "--format",
+        "json",
+        "-o",
+        "json=svc/vouch.json",
+        "-o",
+        "sarif=svc/vouch.sarif",
+    ]);
+    let json: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(
+        json["scan"]["files_scanned"], 1,
+        "only compose.yaml is scanned"
+    );
+    let files: Vec<&str> = json["passed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().all(|f| f.ends_with("compose.yaml")),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn a_dirty_work_tree_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::write(
+        dir.path().join(".env"),
+        "OPENAI_BASE_URL=https://api.example.com/v1\n",
+    )
+    .unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "first"]);
+    let dirty = || {
+        let mut cmd = Command::cargo_bin("vouch").unwrap();
+        let out = cmd
+            .current_dir(dir.path())
+            .args(["check", ".", "--format", "json", "--fail-on", "never"])
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["scan"]["git"]["dirty"].as_bool().unwrap_or(false)
+    };
+    assert!(!dirty(), "a clean tree");
+    std::fs::write(dir.path().join("new.yaml"), "a: 1\n").unwrap();
+    assert!(dirty(), "an untracked file");
+}
+
+#[test]
+fn report_warns_about_rules_it_has_no_metadata_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut result: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/report/scan.json")).unwrap(),
+    )
+    .unwrap();
+    result["passed"][0]["rule"] = Value::from("ACME-001");
+    let path = dir.path().join("acme.json");
+    std::fs::write(&path, result.to_string()).unwrap();
+    let out = vouch()
+        .args(["report", "--format", "json"])
+        .arg(&path)
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("do not define ACME-001"), "{stderr}");
+    assert!(
+        stderr.contains("is given twice; it is merged once"),
+        "{stderr}"
+    );
+    let merged: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        merged["passed"].as_array().unwrap().len(),
+        7,
+        "not counted twice"
+    );
+}

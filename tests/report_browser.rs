@@ -3,8 +3,9 @@
 //! Needs node, Chromium (`apt-get install chromium`) and playwright-core
 //! (`npm ci` in tests/browser). When one is missing the test fails if `CI` is
 //! set and otherwise skips with the reason printed. It writes a screenshot of
-//! the fixture report to target/report-screenshot.png for a person to look at;
-//! `VOUCH_REPORT_KEEP=DIR` keeps the rendered pages in DIR.
+//! the fixture report to target/report-screenshot.png and its printed form
+//! (the print stylesheet) to target/report-print.pdf for a person to look
+//! at; `VOUCH_REPORT_KEEP=DIR` keeps the rendered pages in DIR.
 
 mod report_fixture;
 
@@ -88,6 +89,9 @@ fn html_report_works_offline_in_chromium() {
         .parent()
         .expect("target dir");
     let screenshot = target.join("report-screenshot.png");
+    let pdf = target.join("report-print.pdf");
+    let _ = std::fs::remove_file(&screenshot);
+    let _ = std::fs::remove_file(&pdf);
 
     let report = dir.join("report.html");
     write_report(&report_fixture::result(), &report);
@@ -97,13 +101,20 @@ fn html_report_works_offline_in_chromium() {
             "--filter",
             "--screenshot",
             screenshot.to_str().expect("utf-8 path"),
+            "--pdf",
+            pdf.to_str().expect("utf-8 path"),
+            "--expect-text",
+            "Rotation stays manual until the vault migration lands.",
+            "--expect-text",
+            "expired on 2026-11-30; the finding counts again",
         ],
     );
-    assert!(
-        screenshot.is_file(),
-        "no screenshot at {}",
-        screenshot.display()
-    );
+    for artefact in [&screenshot, &pdf] {
+        let size = std::fs::metadata(artefact).map_or(0, |m| m.len());
+        assert!(size > 10_000, "no real artefact at {}", artefact.display());
+    }
+    // A phone-sized window: the page itself never scrolls sideways.
+    check(&report, &["--width", "390", "--filter"]);
 
     let hostile = dir.join("hostile.html");
     write_report(&report_fixture::hostile(), &hostile);
@@ -114,6 +125,10 @@ fn html_report_works_offline_in_chromium() {
             "<script>alert(1)</script>",
             "--expect-text",
             "{{x}} and {{{y}}}",
+            "--expect-text",
+            "<script>alert(7)</script>",
+            "--expect-text",
+            "user⟨U+202E⟩nimda⟨U+202C⟩",
         ],
     );
 }

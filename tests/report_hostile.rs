@@ -106,18 +106,23 @@ fn markdown_tables_keep_their_columns() {
         "\\{\\{x\\}\\} and \\{\\{\\{y\\}\\}\\} \\| pipe \\`\\`backticks\\`\\` \\*\\*bold\\*\\*"
     ));
     assert!(findings.contains("&lt;img src=x onerror=alert(2)&gt; @\u{200B}octocat"));
-    assert!(findings.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // A resource name is shown as code, where GitHub reads nothing as markup.
+    assert!(
+        findings.contains("| `<script>alert(1)</script>` |"),
+        "{findings}"
+    );
 
     let waived = md
         .lines()
         .find(|l| l.contains("archive.tf"))
         .expect("the waived row");
-    assert_eq!(cells(waived).len(), 10, "{waived}");
+    // Seven columns; a name with a pipe cannot be a code span in a table, so it is escaped text.
+    assert_eq!(cells(waived).len(), 9, "{waived}");
     assert!(waived.contains("&lt;b&gt;bold&lt;/b&gt;\\|\\`tick\\`"));
     assert!(waived.contains("@\u{200B}security-team"));
 }
 
-/// The Markdown without its fenced code blocks, where raw text is shown as code.
+/// The Markdown without its fenced code blocks and code spans, where raw text is shown as code.
 fn outside_fences(md: &str) -> String {
     let mut out = String::new();
     let mut fence: Option<&str> = None;
@@ -128,8 +133,57 @@ fn outside_fences(md: &str) -> String {
             Some(_) => {}
             None if ticks.len() >= 3 => fence = Some(ticks),
             None => {
-                out.push_str(line);
+                out.push_str(&outside_code_spans(line));
                 out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `line` without its code spans: a run of N backticks up to the next run of
+/// exactly N (CommonMark); a run with no partner is text. A backslash does
+/// not escape inside a span, but outside one it makes a backtick text.
+fn outside_code_spans(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let run_at = |i: usize| chars[i..].iter().take_while(|&&c| c == '`').count();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '\\' && i + 1 < chars.len() {
+            out.push(chars[i]);
+            out.push(chars[i + 1]);
+            i += 2;
+            continue;
+        }
+        if chars[i] != '`' {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let n = run_at(i);
+        let mut j = i + n;
+        let mut close = None;
+        while j < chars.len() {
+            if chars[j] == '`' {
+                let m = run_at(j);
+                if m == n {
+                    close = Some(j + m);
+                    break;
+                }
+                j += m;
+            } else {
+                j += 1;
+            }
+        }
+        match close {
+            Some(end) => {
+                out.push_str("<code-span>");
+                i = end;
+            }
+            None => {
+                out.push_str(&"`".repeat(n));
+                i += n;
             }
         }
     }
@@ -196,6 +250,83 @@ fn junit_and_sarif_stay_well_formed() {
     let message = &sarif["runs"][0]["results"][0]["message"]["text"];
     assert_eq!(
         message,
-        "{{x}} and {{{y}}} | pipe ``backticks`` **bold** <img src=x onerror=alert(2)> @octocat"
+        "{{x}} and {{{y}}} | pipe ``backticks`` **bold** <img src=x onerror=alert(2)> @octocat \
+         (rendered from the Helm template <b>chart</b>/templates/{{x}}.yaml)"
     );
+}
+
+#[test]
+fn hostile_exceptions_stay_text_in_html_and_markdown() {
+    let html = rendered(Format::Html);
+    assert!(html.contains("&lt;script&gt;alert(7)&lt;/script&gt; <code>{{reason}}</code>"));
+    assert!(html.contains("<code>x\n::error title=Forged::all good\n.yaml:14</code>"));
+    assert!(html.contains("paths &lt;img src=x&gt;|**"));
+    assert!(html.contains("<code>&lt;b&gt;chart&lt;/b&gt;/templates/{{x}}.yaml</code>"));
+
+    let md = rendered(Format::Markdown);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| Active | Waiver |"))
+        .expect("the hostile waiver's row, on one line");
+    assert_eq!(cells(row).len(), 11, "{row}");
+    // The line breaks of the file name became spaces, so no line of the report starts with it.
+    assert!(
+        row.contains("x ::error title=Forged::all good .yaml:14"),
+        "{row}"
+    );
+    assert!(!md.lines().any(|l| l.starts_with("::")));
+    assert!(row.contains(
+        "&lt;script&gt;alert(7)&lt;/script&gt; `{{reason}}` :\u{200B}warning: www\\.evil.example"
+    ));
+    assert!(row.contains("| @\u{200B}octocat |"));
+    assert!(row.contains("paths &lt;img src=x&gt;\\|\\*\\*"));
+}
+
+#[test]
+fn terminal_text_cannot_drive_the_terminal_or_the_ci_log() {
+    let mut result = report_fixture::hostile();
+    result.findings[0].message =
+        "\u{1b}]0;PWNED\u{7}\u{1b}[2J\u{1b}[31mFAKE: 0 findings\u{1b}[0m".into();
+    result.findings[0].file = "g2/x\n::error title=Forged::all good\n.yaml".into();
+    result.errors[0].file = "x\n::add-mask::secret\n.yaml".into();
+    result.scan.skipped[0].file = "skip\n::stop-commands::x".into();
+    result.exceptions[1].file = "w\n::error title=Forged::all good\n.yaml".into();
+    for color in [false, true] {
+        let text = vouch::report::text::render(&result, color);
+        let escapes = text.matches('\u{1b}').count();
+        if !color {
+            assert_eq!(escapes, 0, "no escape sequence without colour:\n{text}");
+        }
+        for line in text.lines() {
+            let visible = line.trim_start();
+            assert!(
+                !visible.starts_with("::"),
+                "a line starts a workflow command: {line:?}"
+            );
+            assert!(
+                !line.contains("\u{1b}]"),
+                "an OSC sequence reached the terminal: {line:?}"
+            );
+            assert!(
+                !line.contains("\u{1b}[2J"),
+                "a screen clear reached the terminal: {line:?}"
+            );
+        }
+        for hidden in ['\u{7}', '\u{202E}', '\u{200B}', '\u{E0041}'] {
+            assert!(!text.contains(hidden), "raw U+{:04X}", u32::from(hidden));
+        }
+        assert!(text.contains("⟨U+001B⟩]0;PWNED⟨U+0007⟩⟨U+001B⟩[2J⟨U+001B⟩[31mFAKE: 0 findings"));
+        assert!(text.contains("x⟨U+000A⟩::add-mask::secret⟨U+000A⟩.yaml"));
+        assert!(text.contains("skip⟨U+000A⟩::stop-commands::x"));
+        assert!(text.contains("w⟨U+000A⟩::error title=Forged::all good⟨U+000A⟩.yaml:20 expired"));
+        assert!(
+            text.contains("(rendered from the Helm template <b>chart</b>/templates/{{x}}.yaml)")
+        );
+        assert!(
+            text.contains("user⟨U+202E⟩nimda⟨U+202C⟩"),
+            "the snippet is shown, bidi revealed"
+        );
+    }
+    // With colour on, miette still draws its colours.
+    assert!(vouch::report::text::render(&result, true).contains("\u{1b}["));
 }

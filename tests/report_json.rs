@@ -128,8 +128,15 @@ fn load_errors_name_the_file_and_the_place() {
 
     let mut value = json_of(&report_fixture::result());
     value["passed"][2]["line"] = Value::from("three");
-    let err = load_result("b.json", &value.to_string()).unwrap_err();
+    let text = serde_json::to_string_pretty(&value).unwrap();
+    let err = load_result("b.json", &text).unwrap_err();
     assert!(err.to_string().contains("at /passed/2/line"), "{err}");
+    // The error names the line of the bad value, found from its JSON pointer.
+    let line = text.lines().position(|l| l.contains("\"three\"")).unwrap() + 1;
+    assert!(
+        err.to_string().starts_with(&format!("b.json:{line}:")),
+        "{err} (the value is on line {line})"
+    );
 }
 
 #[test]
@@ -155,12 +162,13 @@ fn merge_keeps_origins_and_recounts() {
     assert_eq!(merged.scan.policy_digest, "mixed");
     assert_eq!(merged.scan.now, None, "the inputs disagree on --now");
     assert!(merged.scan.git.is_none());
-    assert_eq!(merged.findings.len(), 8);
+    assert_eq!(merged.findings.len(), 9);
     assert_eq!(merged.summary.findings, 6);
     assert_eq!(merged.summary.by_severity.get("critical"), Some(&2));
     assert_eq!(merged.summary.passed, 8);
     assert_eq!(merged.findings[0].origin.as_deref(), Some("repo-a.json"));
-    assert_eq!(merged.findings[7].origin.as_deref(), Some("repo-b.json"));
+    assert_eq!(merged.findings[8].origin.as_deref(), Some("repo-b.json"));
+    assert_eq!(merged.exceptions[0].origin.as_deref(), Some("repo-a.json"));
     assert_eq!(merged.passed[7].origin.as_deref(), Some("repo-b.json"));
     assert_eq!(merged.errors[0].origin.as_deref(), Some("repo-a.json"));
     assert!(schema_errors(&json_of(&merged)).is_empty());
@@ -173,7 +181,7 @@ fn merge_keeps_origins_and_recounts() {
         ["repo-a.json", "repo-b.json", "repo-c.json"]
     );
     assert_eq!(again.findings[0].origin.as_deref(), Some("repo-a.json"));
-    assert_eq!(again.findings[8].origin.as_deref(), Some("repo-c.json"));
+    assert_eq!(again.findings[9].origin.as_deref(), Some("repo-c.json"));
 }
 
 #[test]
@@ -191,7 +199,23 @@ fn merge_of_agreeing_results_keeps_their_facts() {
         Some("4b825dc642cb6eb9a060e54bf8d69288fbee4904")
     );
     assert_eq!(merged.scan.policies.len(), 2, "packs are not repeated");
-    assert_eq!(merged.summary.suppressed, 4);
+    assert_eq!(merged.summary.suppressed, 6);
+    assert!(merged.scan.git.as_ref().is_some_and(|g| g.dirty));
+}
+
+#[test]
+fn merge_keeps_the_version_that_checked_the_files() {
+    let a = report_fixture::result();
+    let mut b = report_fixture::result();
+    b.tool.version = "0.0.9".into();
+    let same = merge(vec![
+        ("x.json".into(), a.clone()),
+        ("y.json".into(), a.clone()),
+    ])
+    .expect("merges");
+    assert_eq!(same.tool.version, "0.1.0");
+    let mixed = merge(vec![("x.json".into(), a), ("y.json".into(), b)]).expect("merges");
+    assert_eq!(mixed.tool.version, "0.0.9, 0.1.0");
 }
 
 #[test]

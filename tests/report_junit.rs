@@ -27,12 +27,12 @@ fn totals_count_every_case() {
     let doc = Document::parse(&xml).expect("well-formed");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    // 7 findings (5 open, 2 suppressed and so skipped), 2 unknown (skipped), 7 passed,
+    // 8 findings (5 open, 3 suppressed and so skipped), 2 unknown (skipped), 7 passed,
     // each on its own rule × resource, plus 1 parse error.
-    assert_eq!(attr(root, "tests"), "17");
+    assert_eq!(attr(root, "tests"), "18");
     assert_eq!(attr(root, "failures"), "5");
     assert_eq!(attr(root, "errors"), "1");
-    assert_eq!(attr(root, "skipped"), "4");
+    assert_eq!(attr(root, "skipped"), "5");
 }
 
 #[test]
@@ -58,7 +58,7 @@ fn one_suite_per_area_and_a_suite_for_parse_errors() {
             ("key-isolation", "3", "1", "0"),
             ("least-privilege", "3", "1", "1"),
             ("monitoring", "1", "1", "0"),
-            ("retention", "1", "0", "0"),
+            ("retention", "2", "0", "1"),
             ("rotation", "3", "1", "1"),
             ("parse-errors", "1", "0", "0"),
         ]
@@ -130,7 +130,50 @@ fn passed_checks_pass_and_unknown_or_suppressed_ones_are_skipped() {
         .expect("skipped");
     assert_eq!(
         attr(skipped, "message"),
-        "Waiver: Legacy bucket; replaced when the data migration finishes."
+        "Waiver: Legacy bucket; replaced when the data migration finishes. \
+         (owner platform-team, until 2027-03-31, at .vouch.yaml:14)"
+    );
+
+    let inline = case("k8s/container/cni/agent in deploy/cni.yaml");
+    let skipped = inline
+        .children()
+        .find(|c| c.has_tag_name("skipped"))
+        .expect("skipped");
+    assert_eq!(
+        attr(skipped, "message"),
+        "Inline suppression: needs host networking for the CNI (until 2027-03-31, at deploy/cni.yaml:39)"
+    );
+}
+
+#[test]
+fn merged_results_keep_each_origin_apart() {
+    let a = report_fixture::result();
+    let merged = vouch::report::merge(vec![("r1.json".into(), a.clone()), ("r2.json".into(), a)])
+        .expect("merges");
+    let rules = report_fixture::rules();
+    let xml = render(
+        Format::Junit,
+        &ReportInput::new(&merged, &rules),
+        &RenderOptions::default(),
+    )
+    .expect("renders");
+    let doc = Document::parse(&xml).expect("well-formed");
+    let root = doc.root_element();
+    // Twice the cases of one result: the same path in two repositories is two cases.
+    assert_eq!(attr(root, "tests"), "36");
+    assert_eq!(attr(root, "failures"), "10");
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && n.attribute("file") == Some("deploy/api.yaml"))
+        .filter(|n| n.children().any(|c| c.has_tag_name("failure")))
+        .map(|n| attr(n, "classname"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "vouch.r1.json.key-isolation.VCH-ISO-001",
+            "vouch.r2.json.key-isolation.VCH-ISO-001"
+        ]
     );
 }
 

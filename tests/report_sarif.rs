@@ -10,12 +10,15 @@ use vouch::report::{Format, RenderOptions, ReportInput, render};
 use vouch::result::ScanResult;
 
 fn sarif_of(result: &ScanResult, rules: &[vouch::report::RuleInfo]) -> Value {
-    let text = render(
-        Format::Sarif,
-        &ReportInput::new(result, rules),
-        &RenderOptions::default(),
-    )
-    .expect("renders");
+    sarif_with(result, rules, &RenderOptions::default())
+}
+
+fn sarif_with(
+    result: &ScanResult,
+    rules: &[vouch::report::RuleInfo],
+    options: &RenderOptions,
+) -> Value {
+    let text = render(Format::Sarif, &ReportInput::new(result, rules), options).expect("renders");
     serde_json::from_str(&text).expect("SARIF is JSON")
 }
 
@@ -126,7 +129,7 @@ fn results_point_at_their_rule_region_and_fingerprint() {
     let log = sarif_of(&report_fixture::result(), &report_fixture::rules());
     let run = &log["runs"][0];
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 7, "open and suppressed findings");
+    assert_eq!(results.len(), 8, "open and suppressed findings");
 
     let first = &results[0];
     assert_eq!(first["ruleId"], "VCH-ISO-001");
@@ -138,7 +141,10 @@ fn results_point_at_their_rule_region_and_fingerprint() {
         "OPENAI_API_KEY holds a literal key (sk-proj-…, 164 chars, fp 3f9a2c) instead of a secretKeyRef."
     );
     let location = &first["locations"][0]["physicalLocation"];
-    assert_eq!(location["artifactLocation"]["uri"], "deploy/api.yaml");
+    assert_eq!(
+        location["artifactLocation"],
+        serde_json::json!({"uri": "deploy/api.yaml", "uriBaseId": "%SRCROOT%"})
+    );
     assert_eq!(
         location["region"],
         serde_json::json!({"startLine": 31, "startColumn": 19, "endLine": 31, "endColumn": 70})
@@ -155,7 +161,7 @@ fn results_point_at_their_rule_region_and_fingerprint() {
     assert_eq!(
         levels,
         [
-            "error", "error", "error", "warning", "note", "error", "error"
+            "error", "error", "error", "warning", "note", "error", "error", "warning"
         ]
     );
 }
@@ -173,9 +179,149 @@ fn suppressed_findings_carry_their_suppression() {
     );
     assert_eq!(waived["properties"]["owner"], "platform-team");
     assert_eq!(waived["properties"]["expires"], "2027-03-31");
+    assert_eq!(
+        waived["location"]["physicalLocation"],
+        serde_json::json!({
+            "artifactLocation": {"uri": ".vouch.yaml", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 14}
+        })
+    );
     let inline = &results[6]["suppressions"][0];
     assert_eq!(inline["kind"], "inSource");
+    assert_eq!(inline["status"], "accepted");
     assert_eq!(inline["justification"], "needs host networking for the CNI");
+    assert_eq!(
+        inline["location"]["physicalLocation"]["artifactLocation"]["uri"],
+        "deploy/cni.yaml"
+    );
+    assert_eq!(
+        inline["location"]["physicalLocation"]["region"]["startLine"],
+        39
+    );
+    let baselined = &results[7]["suppressions"][0];
+    assert_eq!(baselined["kind"], "external");
+    assert_eq!(baselined["justification"], "recorded in the baseline");
+    assert_eq!(
+        baselined["location"]["physicalLocation"],
+        serde_json::json!({"artifactLocation": {"uri": ".vouch-baseline.json", "uriBaseId": "%SRCROOT%"}})
+    );
+}
+
+#[test]
+fn sarif_open_leaves_suppressed_findings_out() {
+    let options = RenderOptions {
+        sarif_open_only: true,
+        ..RenderOptions::default()
+    };
+    let log = sarif_with(
+        &report_fixture::result(),
+        &report_fixture::rules(),
+        &options,
+    );
+    assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 5, "the open findings only");
+    assert!(
+        results
+            .iter()
+            .all(|r| r["suppressions"] == serde_json::json!([]))
+    );
+}
+
+#[test]
+fn exceptions_that_need_attention_become_warnings() {
+    let log = sarif_of(&report_fixture::result(), &report_fixture::rules());
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    let ids: Vec<&str> = notes
+        .iter()
+        .map(|n| n["descriptor"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "parse-error",
+            "exception-expired",
+            "exception-unused",
+            "exception-invalid",
+            "exception-disallowed"
+        ]
+    );
+    assert_eq!(notes[1]["level"], "warning");
+    assert_eq!(
+        notes[1]["message"]["text"],
+        "waiver of VCH-ROT-004 at .vouch.yaml:20 expired on 2026-11-30: its 1 finding(s) count again"
+    );
+    assert_eq!(
+        notes[1]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        20
+    );
+    let ledger = &log["runs"][0]["properties"]["exceptions"];
+    assert_eq!(ledger.as_array().map(Vec::len), Some(6));
+}
+
+#[test]
+fn a_helm_template_is_named_and_a_long_value_is_cut() {
+    let mut result = report_fixture::result();
+    result.findings[3].message = format!("Rotation runs every `{}` days.", "9".repeat(5_000));
+    let log = sarif_of(&result, &report_fixture::rules());
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let worker = results
+        .iter()
+        .find(|r| r["properties"]["template"].is_string())
+        .expect("the finding from a Helm template");
+    assert_eq!(
+        worker["properties"]["template"],
+        "worker/templates/deployment.yaml"
+    );
+    assert!(
+        worker["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with(" (rendered from the Helm template worker/templates/deployment.yaml)")
+    );
+    let long = results[3]["message"]["text"].as_str().unwrap();
+    assert!(long.len() < 300, "{} bytes", long.len());
+    assert!(long.ends_with("…` (5000 characters) days."), "{long}");
+}
+
+#[test]
+fn merged_logs_keep_two_origins_with_the_same_paths_apart() {
+    let a = report_fixture::result();
+    let merged = vouch::report::merge(vec![("r1.json".into(), a.clone()), ("r2.json".into(), a)])
+        .expect("merges");
+    let log = sarif_of(&merged, &report_fixture::rules());
+    assert_valid(&log);
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    assert_eq!(results.len(), 16);
+    let keys: std::collections::BTreeSet<(String, String, String)> = results
+        .iter()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (
+                r["ruleId"].to_string(),
+                r["partialFingerprints"]["vouch/v1"].to_string(),
+                format!("{}{}", at["uriBaseId"], at["uri"]),
+            )
+        })
+        .collect();
+    assert_eq!(keys.len(), 16, "every result is distinct");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"],
+        serde_json::json!({"uri": "deploy/api.yaml", "uriBaseId": "ORIGIN1"})
+    );
+    assert_eq!(
+        results[0]["partialFingerprints"]["vouch/v1"],
+        "a1f3c9e07d2b4f68@r1.json"
+    );
+    assert!(
+        run["originalUriBaseIds"]["ORIGIN2"]["description"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("r2.json")
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::cli::{CheckArgs, ScanArgs};
 use crate::config::Config;
 use crate::filter::{self, baseline::Baseline, changed::Changed};
 use crate::policy::PolicySet;
-use crate::report::{self, Format, RenderOptions, ReportInput, RuleInfo};
+use crate::report::{self, Format, FormatSpec, RenderOptions, ReportInput, RuleInfo};
 use crate::result::{ScanResult, Severity};
 use crate::scan::{self, ScanOptions};
 use crate::source::display_path;
@@ -114,11 +114,14 @@ pub fn scan_and_filter(
 
 /// Runs the check.
 pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
+    // Everything about the outputs is checked before the scan, so a typo costs no scan.
     let outputs = parse_outputs(&args.outputs)?;
-    let stdout_format: Format = args.format.parse()?;
-    let template = read_template(args.template.as_deref())?;
+    let stdout_format: FormatSpec = args.format.parse()?;
+    let templates = read_templates(&args.template)?;
+    warn_unused_templates(&templates, stdout_format, &outputs);
+    let scan_args = without_outputs(&args.scan, &outputs);
     let checked = scan_and_filter(
-        &args.scan,
+        &scan_args,
         args.baseline.as_deref(),
         args.changed_since.as_deref(),
     )?;
@@ -133,11 +136,22 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     let result = &checked.result;
 
     let rules = rule_infos(&checked.policies);
+    let first_root = args
+        .scan
+        .paths
+        .first()
+        .map_or(Path::new("."), PathBuf::as_path);
     let options = RenderOptions {
-        template,
-        ..RenderOptions::default()
+        sarif_base: sarif_base(first_root),
+        ..templates
     };
-    let stdout = render(stdout_format, result, &rules, &options, color)?;
+    let stdout = render(
+        stdout_format.format,
+        result,
+        &rules,
+        &stdout_format.apply(&options),
+        color,
+    )?;
     let mut out = std::io::stdout().lock();
     out.write_all(stdout.as_bytes()).into_diagnostic()?;
     out.flush().into_diagnostic()?;
@@ -145,31 +159,161 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     Ok(verdict(result, fail_on, args.strict))
 }
 
-/// Writes each `-o FORMAT=FILE`.
+/// `scan` with every `-o` target excluded, so a report written into the
+/// scanned tree is not read back as a scanned file on the next run.
+fn without_outputs(scan: &ScanArgs, outputs: &[Output]) -> ScanArgs {
+    let mut exclude = scan.exclude.clone();
+    let cwd = std::env::current_dir().ok();
+    for output in outputs {
+        exclude.push(globset::escape(&display_path(&output.path)));
+        if let Some(cwd) = &cwd {
+            exclude.push(globset::escape(&display_path(&absolute(cwd, &output.path))));
+        }
+    }
+    ScanArgs {
+        paths: scan.paths.clone(),
+        policy: scan.policy.clone(),
+        exclude,
+        now: scan.now.clone(),
+        max_file_size: scan.max_file_size,
+    }
+}
+
+/// Where SARIF URIs start: the git work tree holding `root`, or `root`
+/// itself (its folder, for a file) outside git.
+pub fn sarif_base(root: &Path) -> Option<report::sarif::Base> {
+    let cwd = std::env::current_dir().ok()?;
+    let root = absolute(&cwd, root);
+    let root = if root.is_file() {
+        root.parent()?.to_path_buf()
+    } else {
+        root
+    };
+    let tree = root
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or_else(|| root.clone(), Path::to_path_buf);
+    Some(report::sarif::Base { root: tree, cwd })
+}
+
+/// One `-o FORMAT=FILE`.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The format and its options.
+    pub spec: FormatSpec,
+    /// The file to write.
+    pub path: PathBuf,
+}
+
+/// Writes each `-o FORMAT=FILE`; when one cannot be written, the others
+/// still are, and the error names every file that failed.
 pub fn write_outputs(
-    outputs: &[(Format, PathBuf)],
+    outputs: &[Output],
     result: &ScanResult,
     rules: &[RuleInfo],
     options: &RenderOptions,
 ) -> miette::Result<()> {
-    for (format, path) in outputs {
-        let text = render(*format, result, rules, options, false)?;
-        std::fs::write(path, text)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("cannot write {}", path.display()))?;
-        log::info!("wrote {format} report to {}", path.display());
+    let mut failed = Vec::new();
+    for output in outputs {
+        let options = output.spec.apply(options);
+        let written = render(output.spec.format, result, rules, &options, false).and_then(|text| {
+            std::fs::write(&output.path, text)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot write {}", output.path.display()))
+        });
+        match written {
+            Ok(()) => log::info!(
+                "wrote {} report to {}",
+                output.spec.format,
+                output.path.display()
+            ),
+            Err(e) => failed.push(format!("  {e}: {}", e.root_cause())),
+        }
     }
-    Ok(())
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(miette::miette!(
+        "{} of {} report file(s) could not be written; the others were:\n{}",
+        failed.len(),
+        outputs.len(),
+        failed.join("\n")
+    ))
 }
 
-/// Reads `--template FILE`.
-pub fn read_template(path: Option<&std::path::Path>) -> miette::Result<Option<String>> {
-    path.map(|p| {
-        std::fs::read_to_string(p)
+/// Reads each `--template [FORMAT=]FILE` into the options of its format.
+///
+/// Without `FORMAT=`, the file name says the format (`.html.hbs`, `.md.hbs`);
+/// a template whose format cannot be told, or two for one format, is an error,
+/// because one template must never end up as both the HTML and the Markdown report.
+pub fn read_templates(specs: &[String]) -> miette::Result<RenderOptions> {
+    let mut options = RenderOptions::default();
+    for spec in specs {
+        let (format, path) = template_target(spec)?;
+        let source = std::fs::read_to_string(path)
             .into_diagnostic()
-            .wrap_err_with(|| format!("cannot read template {}", p.display()))
-    })
-    .transpose()
+            .wrap_err_with(|| format!("cannot read template {path}"))?;
+        let slot = match format {
+            Format::Html => &mut options.html_template,
+            _ => &mut options.markdown_template,
+        };
+        if slot.is_some() {
+            return Err(miette::miette!(
+                help = "give one --template per format",
+                "--template {spec}: a {format} template was already given"
+            ));
+        }
+        *slot = Some(report::Template {
+            file: path.to_string(),
+            source,
+        });
+    }
+    Ok(options)
+}
+
+/// The format and file of one `--template` argument.
+fn template_target(spec: &str) -> miette::Result<(Format, &str)> {
+    if let Some((name, path)) = spec.split_once('=') {
+        match name.parse::<Format>() {
+            Ok(f @ (Format::Html | Format::Markdown)) if !path.is_empty() => return Ok((f, path)),
+            Ok(other) => {
+                return Err(miette::miette!(
+                    help =
+                        "templates exist for html and markdown only, e.g. `--template html=FILE`",
+                    "--template {spec}: no {other} template file can be given this way"
+                ));
+            }
+            // Not a format name: the `=` is part of the file name.
+            Err(_) => {}
+        }
+    }
+    let lower = spec.to_ascii_lowercase();
+    let ends = |exts: &[&str]| exts.iter().any(|e| lower.ends_with(e));
+    if ends(&[".html.hbs", ".htm.hbs", ".html", ".htm"]) {
+        return Ok((Format::Html, spec));
+    }
+    if ends(&[".md.hbs", ".markdown.hbs", ".md", ".markdown"]) {
+        return Ok((Format::Markdown, spec));
+    }
+    Err(miette::miette!(
+        help = "write `--template html=FILE` or `--template markdown=FILE`",
+        "--template {spec}: cannot tell from the name whether it is an HTML or a Markdown template"
+    ))
+}
+
+/// Warns about a template for a format that nothing in this run writes.
+pub fn warn_unused_templates(options: &RenderOptions, stdout: FormatSpec, outputs: &[Output]) {
+    let written = |f: Format| stdout.format == f || outputs.iter().any(|o| o.spec.format == f);
+    for format in [Format::Html, Format::Markdown] {
+        if let Some(t) = options.template(format)
+            && !written(format)
+        {
+            log::warn!(
+                "--template {}: no {format} report is written in this run",
+                t.file
+            );
+        }
+    }
 }
 
 /// Whether the result fails the run at `fail_on`; with `strict`, files that
@@ -205,19 +349,81 @@ pub fn verdict(result: &ScanResult, fail_on: Option<Severity>, strict: bool) -> 
     }
 }
 
-pub fn parse_outputs(specs: &[String]) -> miette::Result<Vec<(Format, PathBuf)>> {
-    specs
-        .iter()
-        .map(|spec| {
-            let (format, path) = spec.split_once('=').ok_or_else(|| {
-                miette::miette!(
-                    help = "e.g. `-o sarif=vouch.sarif`",
-                    "-o {spec}: expected FORMAT=FILE"
-                )
-            })?;
-            Ok((format.parse::<Format>()?, PathBuf::from(path)))
-        })
-        .collect()
+/// Parses every `-o FORMAT=FILE` and checks that each can be written: a
+/// name, a folder that exists, and no file named twice.
+pub fn parse_outputs(specs: &[String]) -> miette::Result<Vec<Output>> {
+    let cwd = std::env::current_dir().into_diagnostic()?;
+    let mut outputs: Vec<Output> = Vec::new();
+    for spec in specs {
+        let (format, path) = spec.split_once('=').ok_or_else(|| {
+            miette::miette!(
+                help = "e.g. `-o sarif=vouch.sarif`",
+                "-o {spec}: expected FORMAT=FILE"
+            )
+        })?;
+        let format: FormatSpec = format.parse()?;
+        if path.is_empty() {
+            return Err(miette::miette!(
+                help = format!(
+                    "e.g. `-o {0}=report.{1}`",
+                    format.format,
+                    format.format.extension()
+                ),
+                "-o {spec}: no file name after `=`"
+            ));
+        }
+        let path = PathBuf::from(path);
+        check_writable(spec, &path)?;
+        let key = absolute(&cwd, &path);
+        if let Some(earlier) = outputs.iter().find(|o| absolute(&cwd, &o.path) == key) {
+            return Err(miette::miette!(
+                help = "give each report its own file",
+                "-o {spec}: {} is already the target of `-o {}={}`",
+                path.display(),
+                earlier.spec.format,
+                earlier.path.display()
+            ));
+        }
+        outputs.push(Output { spec: format, path });
+    }
+    Ok(outputs)
+}
+
+/// Fails when `path` is a folder or its folder does not exist.
+fn check_writable(spec: &str, path: &Path) -> miette::Result<()> {
+    if path.is_dir() {
+        return Err(miette::miette!(
+            "-o {spec}: {} is a folder, not a file",
+            path.display()
+        ));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(miette::miette!(
+            help = "create the folder first",
+            "-o {spec}: the folder {} does not exist",
+            parent.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `path` made absolute against `cwd`, `.` and `..` resolved lexically.
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The metadata of the rules in force, for reports.

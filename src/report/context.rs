@@ -5,15 +5,18 @@
 //! templates and a user's `--template` see the same, documented fields
 //! (docs/templates.md). The raw result stays available as `result`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::chart::{self, Charts};
 use super::controls::{self, Framework};
+use super::limit;
 use super::{ReportInput, RuleInfo};
 use crate::result::{
-    AREAS, Check, FileError, Finding, ScanResult, Severity, Skipped, SnippetLine, Unknown,
+    AREAS, Check, Exception, FileError, Finding, ScanResult, Severity, Skipped, SnippetLine,
+    Unknown,
 };
 
 /// Everything a report template receives; see docs/templates.md for each field.
@@ -45,6 +48,12 @@ pub struct TemplateContext<'a> {
     pub errors: &'a [FileError],
     /// Files passed over, and why.
     pub skipped: &'a [Skipped],
+    /// Every waiver and `vouch:ignore` comment, those that need attention first.
+    pub exceptions: Vec<ExceptionView<'a>>,
+    /// How many exceptions have each status, in the order of [`EXCEPTION_STATUSES`].
+    pub exception_counts: Vec<ExceptionCount>,
+    /// The date the scan was evaluated at, and whether it was pinned.
+    pub evaluation: Evaluation,
     /// Every rule the report mentions or the engine supplied, sorted by id.
     pub rules: Vec<RuleInfo>,
     /// Set when a size limit made the report leave details out.
@@ -113,9 +122,10 @@ pub struct AreaRow {
 /// A finding with the labels and lookups a template needs.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView<'a> {
-    /// Every field of the finding, as in the JSON contract.
+    /// Every field of the finding, as in the JSON contract, with a very long
+    /// message cut to a window ([`limit::message`]).
     #[serde(flatten)]
-    pub finding: &'a Finding,
+    pub finding: Cow<'a, Finding>,
     /// A unique HTML id, `finding-3`.
     pub anchor: String,
     /// `Critical` … `Info`.
@@ -132,6 +142,54 @@ pub struct FindingView<'a> {
     pub source_lines: Vec<SourceLine>,
     /// `Waiver`, `Inline suppression` or `Baseline`, for suppressed findings.
     pub suppression_label: Option<&'static str>,
+}
+
+/// The exception statuses, in the order reports list them: those that need
+/// someone's attention first.
+pub const EXCEPTION_STATUSES: [&str; 5] = ["expired", "invalid", "disallowed", "unused", "active"];
+
+/// A waiver or `vouch:ignore` comment with the labels a template needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionView<'a> {
+    /// Every field of the exception, as in the JSON contract.
+    #[serde(flatten)]
+    pub exception: &'a Exception,
+    /// `Waiver` or `Inline suppression`.
+    pub kind_label: &'static str,
+    /// `Active`, `Expired`, `Unused`, `Invalid` or `Disallowed`.
+    pub status_label: &'static str,
+    /// Whether it needs someone's attention (any status but active).
+    pub attention: bool,
+    /// Where it is written: `file:line`.
+    pub location: String,
+    /// What it covers beyond its rule: path globs and resource, or empty.
+    pub scope: String,
+    /// What became of it, in a sentence.
+    pub outcome: String,
+}
+
+/// How many exceptions have one status.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionCount {
+    /// `expired` … `active`.
+    pub status: &'static str,
+    /// `Expired` … `Active`.
+    pub label: &'static str,
+    /// How many.
+    pub count: usize,
+}
+
+/// The date rotation ages and expiries were measured from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    /// `YYYY-MM-DD`, when the result records it.
+    pub date: Option<String>,
+    /// The day the scan started (`YYYY-MM-DD` of `started_at`).
+    pub scan_date: String,
+    /// Whether `date` differs from the day the scan ran (set with `--now`).
+    pub pinned: bool,
+    /// The date and what it is, in words for the reader.
+    pub text: String,
 }
 
 /// One snippet line.
@@ -201,6 +259,14 @@ pub struct Truncation {
     pub findings_total: usize,
     /// Whether the individual passed checks were left out (their counts stay).
     pub passed_omitted: bool,
+    /// Parse errors listed, and in the result.
+    pub errors_shown: usize,
+    /// Parse errors in the result.
+    pub errors_total: usize,
+    /// Skipped files listed.
+    pub skipped_shown: usize,
+    /// Skipped files in the result.
+    pub skipped_total: usize,
     /// A sentence saying what was left out, for the reader.
     pub note: String,
 }
@@ -239,6 +305,9 @@ pub fn template_context<'a>(input: &ReportInput<'a>) -> TemplateContext<'a> {
         unknown: unknown_views(result, &by_id),
         errors: &result.errors,
         skipped: &result.scan.skipped,
+        exceptions: exception_views(&result.exceptions),
+        exception_counts: exception_counts(&result.exceptions),
+        evaluation: evaluation(result),
         severities,
         areas,
         charts,
@@ -418,7 +487,13 @@ fn finding_view<'a>(f: &'a Finding, rule: Option<&RuleInfo>, anchor: String) -> 
         description: rule.map(|r| r.description.clone()).unwrap_or_default(),
         source_lines: f.snippet.iter().map(|l| source_line(l, f, last)).collect(),
         suppression_label: f.suppressed.as_ref().map(|s| suppression_label(&s.kind)),
-        finding: f,
+        finding: match limit::message(&f.message) {
+            Cow::Borrowed(_) => Cow::Borrowed(f),
+            Cow::Owned(message) => Cow::Owned(Finding {
+                message,
+                ..f.clone()
+            }),
+        },
     }
 }
 
@@ -457,6 +532,115 @@ pub(crate) fn suppression_label(kind: &str) -> &'static str {
         "inline" => "Inline suppression",
         "baseline" => "Baseline",
         _ => "Suppressed",
+    }
+}
+
+fn exception_views(exceptions: &[Exception]) -> Vec<ExceptionView<'_>> {
+    let rank = |x: &Exception| {
+        EXCEPTION_STATUSES
+            .iter()
+            .position(|s| *s == x.status)
+            .unwrap_or(EXCEPTION_STATUSES.len())
+    };
+    let mut sorted: Vec<&Exception> = exceptions.iter().collect();
+    sorted.sort_by(|a, b| {
+        (rank(a), &a.kind, &a.file, a.line, &a.rule).cmp(&(
+            rank(b),
+            &b.kind,
+            &b.file,
+            b.line,
+            &b.rule,
+        ))
+    });
+    sorted
+        .into_iter()
+        .map(|x| ExceptionView {
+            kind_label: suppression_label(&x.kind),
+            status_label: status_label(&x.status),
+            attention: x.needs_attention(),
+            location: format!("{}:{}", x.file, x.line),
+            scope: exception_scope(x),
+            outcome: exception_outcome(x),
+            exception: x,
+        })
+        .collect()
+}
+
+fn exception_counts(exceptions: &[Exception]) -> Vec<ExceptionCount> {
+    EXCEPTION_STATUSES
+        .iter()
+        .map(|&status| ExceptionCount {
+            status,
+            label: status_label(status),
+            count: exceptions.iter().filter(|x| x.status == status).count(),
+        })
+        .filter(|c| c.count > 0)
+        .collect()
+}
+
+/// The reader's name for an exception status.
+fn status_label(status: &str) -> &'static str {
+    match status {
+        "active" => "Active",
+        "expired" => "Expired",
+        "unused" => "Unused",
+        "invalid" => "Invalid",
+        "disallowed" => "Disallowed",
+        _ => "Unknown status",
+    }
+}
+
+fn exception_scope(x: &Exception) -> String {
+    let mut parts = Vec::new();
+    if !x.paths.is_empty() {
+        parts.push(format!("paths {}", x.paths.join(", ")));
+    }
+    if let Some(resource) = &x.resource {
+        parts.push(format!("resource {resource}"));
+    }
+    parts.join("; ")
+}
+
+fn exception_outcome(x: &Exception) -> String {
+    let findings = |n: usize| if n == 1 { "finding" } else { "findings" };
+    match x.status.as_str() {
+        "active" => format!("suppresses {} {}", x.matched, findings(x.matched)),
+        "expired" => format!(
+            "expired on {}; {} {} {} again",
+            x.expires.as_deref().unwrap_or("an unknown date"),
+            if x.matched == 1 { "the" } else { "its" },
+            if x.matched == 1 {
+                "finding".to_string()
+            } else {
+                format!("{} findings", x.matched)
+            },
+            if x.matched == 1 { "counts" } else { "count" }
+        ),
+        "unused" => "matched no finding; remove it, or fix its rule or paths".to_string(),
+        _ => format!(
+            "suppresses nothing: {}",
+            x.problem.as_deref().unwrap_or("it is malformed")
+        ),
+    }
+}
+
+fn evaluation(result: &ScanResult) -> Evaluation {
+    let scan_date: String = result.scan.started_at.chars().take(10).collect();
+    let date = result.scan.now.clone();
+    let pinned = date.as_ref().is_some_and(|d| *d != scan_date);
+    let text = match &date {
+        Some(d) if pinned => format!("{d}, set with --now (the scan ran on {scan_date})"),
+        Some(d) => format!("{d}, the day of the scan"),
+        None if !result.scan.merged_from.is_empty() => {
+            "differs between the merged results".to_string()
+        }
+        None => "the day of the scan".to_string(),
+    };
+    Evaluation {
+        date,
+        scan_date,
+        pinned,
+        text,
     }
 }
 

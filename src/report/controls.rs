@@ -164,7 +164,10 @@ fn group(rows: BTreeMap<String, ControlRow>) -> Vec<Framework> {
             .entry(key.to_string())
             .or_default()
             .push(ControlRow {
-                title: control_title(&control).map(str::to_string),
+                // The catalogue marks articles that have no official heading; show no title for them.
+                title: control_title(&control)
+                    .filter(|t| *t != "(no heading)")
+                    .map(str::to_string),
                 control: control.clone(),
                 ..row
             });

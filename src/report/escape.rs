@@ -49,16 +49,23 @@ pub(crate) fn html(text: &str) -> String {
 ///
 /// Markup characters get a backslash, `<`, `>` and `&` become entities (GitHub
 /// renders some raw HTML), line breaks become spaces so a table row stays one
-/// line, and `@` is followed by a zero-width space so a scanned name never
-/// mentions a GitHub user or team.
+/// line, and nothing in the text can make GitHub act: `@` is followed by a
+/// zero-width space (no mention, no e-mail link), so is the first colon of an
+/// emoji shortcode (`:warning:`), and `http://` or `www.` get a backslash so
+/// the autolinker passes them over.
 pub(crate) fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
-    let mut chars = text.chars().peekable();
     let mut prev = ' ';
-    while let Some(c) = chars.next() {
+    for (i, c) in text.char_indices() {
+        let rest = &text[i + c.len_utf8()..];
+        let next = rest.chars().next();
         // `snake_case_names` cannot open emphasis, so only an underscore at a word edge needs a backslash.
         let inside_word =
-            c == '_' && prev.is_alphanumeric() && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            c == '_' && prev.is_alphanumeric() && next.is_some_and(char::is_alphanumeric);
+        let after_www = i
+            .checked_sub(3)
+            .and_then(|start| text.get(start..i))
+            .is_some_and(|w| w.eq_ignore_ascii_case("www"));
         prev = c;
         match c {
             '_' if inside_word => out.push('_'),
@@ -66,17 +73,150 @@ pub(crate) fn markdown(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '@' => out.push_str("@\u{200b}"),
-            '\r' if chars.peek() == Some(&'\n') => {}
+            ':' if rest.starts_with("//") => out.push_str("\\:"),
+            '.' if after_www => out.push_str("\\."),
+            '\r' if next == Some('\n') => {}
             '\r' | '\n' | '\t' => out.push(' '),
-            c if is_hidden(c) => push_marker(&mut out, c),
-            c => out.push(c),
+            c => push_for_github(&mut out, c, rest),
         }
     }
     out
+}
+
+/// Escapes text for HTML inside a Markdown report (`<summary>`).
+///
+/// GitHub does not parse Markdown inside an HTML block, but it still links
+/// mentions and draws emoji there, and a blank line would end the block and
+/// let the rest be read as Markdown. So: HTML entities, every line break a
+/// space, and the same zero-width spaces as [`markdown`].
+pub(crate) fn html_in_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, c) in text.char_indices() {
+        let rest = &text[i + c.len_utf8()..];
+        match c {
+            '\r' if rest.starts_with('\n') => {}
+            '\r' | '\n' | '\t' => out.push(' '),
+            '&' | '<' | '>' | '"' | '\'' => out.push_str(&html(&c.to_string())),
+            c => push_for_github(&mut out, c, rest),
+        }
+    }
+    out
+}
+
+/// Pushes a character GitHub might act on in Markdown or HTML text, defused;
+/// `rest` is the text after it.
+fn push_for_github(out: &mut String, c: char, rest: &str) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '@' => out.push_str("@\u{200b}"),
+        ':' if opens_shortcode(rest) => out.push_str(":\u{200b}"),
+        c if is_hidden(c) => push_marker(out, c),
+        c => out.push(c),
+    }
+}
+
+/// Whether `rest` (the text after a colon) completes an emoji shortcode such
+/// as `:warning:`, `:+1:` or `:100:`; a `file:31:19` location does not.
+fn opens_shortcode(rest: &str) -> bool {
+    let Some(end) = rest.find(':') else {
+        return false;
+    };
+    let name = &rest[..end];
+    // GitHub's emoji names are lower case; `AWS::CloudTrail::Trail` names none.
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '+' | '-'));
+    valid
+        && (name.chars().any(|c| c.is_ascii_lowercase())
+            || matches!(name, "100" | "1234" | "+1" | "-1"))
+}
+
+/// Inline Markdown in which each `` `quoted` `` part of `text` becomes a code span.
+///
+/// Messages quote the values they found in backticks; shown as code, a URL
+/// is not autolinked and nothing inside is read as markup. A quoted part with
+/// a pipe (which a table cell cannot hold in a code span) or a line break
+/// stays escaped text, like everything outside the quotes.
+pub(crate) fn markdown_rich(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (plain, quoted) in quoted_parts(text) {
+        out.push_str(&markdown(plain));
+        match quoted {
+            Some(q) if !q.trim().is_empty() && !q.contains(['|', '\n', '\r']) => {
+                out.push('`');
+                out.push_str(&reveal(q));
+                out.push('`');
+            }
+            Some(q) => {
+                out.push_str("\\`");
+                out.push_str(&markdown(q));
+                out.push_str("\\`");
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// HTML in which each `` `quoted` `` part of `text` becomes a `<code>` element.
+pub(crate) fn html_rich(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (plain, quoted) in quoted_parts(text) {
+        out.push_str(&html(plain));
+        match quoted {
+            Some(q) if !q.trim().is_empty() => {
+                out.push_str("<code>");
+                out.push_str(&html(q));
+                out.push_str("</code>");
+            }
+            Some(q) => {
+                out.push('`');
+                out.push_str(&html(q));
+                out.push('`');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Splits `text` into (plain, quoted) pairs at backticks; an unpaired last
+/// backtick stays in the plain text.
+pub(crate) fn quoted_parts(text: &str) -> Vec<(&str, Option<&str>)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else {
+            break;
+        };
+        parts.push((&rest[..open], Some(&after[..close])));
+        rest = &after[close + 1..];
+    }
+    parts.push((rest, None));
+    parts
+}
+
+/// A Markdown code span of `text`, for names and locations: no mention,
+/// emoji or link can form inside one.
+///
+/// A fence longer than any backtick run keeps the span closed. Text with a
+/// pipe or a line break cannot sit in a code span inside a table cell, so it
+/// is escaped as inline text instead.
+pub(crate) fn markdown_code(text: &str) -> String {
+    if text.trim().is_empty() || text.contains(['|', '\n', '\r']) {
+        return markdown(text);
+    }
+    let fence = "`".repeat(longest_backtick_run(text) + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{}{pad}{fence}", reveal(text))
 }
 
 /// Escapes text for XML content or a double-quoted attribute.
@@ -162,6 +302,53 @@ mod tests {
             markdown("OPENAI_API_KEY _em_ a__"),
             "OPENAI_API_KEY \\_em\\_ a\\_\\_"
         );
+    }
+
+    #[test]
+    fn markdown_defuses_what_github_acts_on() {
+        assert_eq!(
+            markdown("see :warning: :+1:"),
+            "see :\u{200b}warning: :\u{200b}+1:"
+        );
+        assert_eq!(markdown("a.yaml:31:19 :100:"), "a.yaml:31:19 :\u{200b}100:");
+        assert_eq!(markdown("AWS::CloudTrail::Trail"), "AWS::CloudTrail::Trail");
+        assert_eq!(markdown("http://x.internal/v1"), "http\\://x.internal/v1");
+        assert_eq!(markdown("WWW.example.com"), "WWW\\.example.com");
+        assert_eq!(markdown("me@example.com"), "me@\u{200b}example.com");
+    }
+
+    #[test]
+    fn html_in_markdown_stays_on_one_line_and_mentions_nobody() {
+        let name = "x\n\n[click](https:evil) @octocat :warning: <b>\r\n.env";
+        assert_eq!(
+            html_in_markdown(name),
+            "x  [click](https:evil) @\u{200b}octocat :\u{200b}warning: &lt;b&gt; .env"
+        );
+    }
+
+    #[test]
+    fn quoted_values_become_code() {
+        assert_eq!(
+            markdown_rich("points at `http://gw.internal/v1` (`a|b`) `"),
+            "points at `http://gw.internal/v1` (\\`a\\|b\\`) \\`"
+        );
+        assert_eq!(
+            markdown_rich("`@team` and `\u{202e}`"),
+            "`@team` and `⟨U+202E⟩`"
+        );
+        assert_eq!(
+            html_rich("set `x: <false>` now"),
+            "set <code>x: &lt;false&gt;</code> now"
+        );
+    }
+
+    #[test]
+    fn code_spans_cannot_be_closed_early() {
+        assert_eq!(markdown_code("deploy/a.yaml:3:1"), "`deploy/a.yaml:3:1`");
+        assert_eq!(markdown_code("a``b"), "```a``b```");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+        assert_eq!(markdown_code("a|b"), "a\\|b");
+        assert_eq!(markdown_code(""), "");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Each report registers its own escape function (HTML entities, or Markdown
 //! backslashes), so a plain `{{field}}` is always safe for the format it is
 //! written in. The few helpers that must write markup themselves
-//! (`md_code`, `html`) escape their argument before writing it.
+//! (`md_code`, `html`, `code`, `rich`) escape their argument before writing it.
 
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, JsonRender, Output, RenderContext, RenderErrorReason,
@@ -12,19 +12,71 @@ use serde_json::Value;
 
 use super::escape;
 
-/// A registry with the report helpers and the given escape function.
+/// The format a registry writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    /// HTML: entities.
+    Html,
+    /// GitHub-flavoured Markdown: backslashes, and nothing GitHub would act on.
+    Markdown,
+}
+
+/// A registry with the report helpers and the escape function of `flavour`.
 ///
-/// Helpers: `join LIST SEP`, `plural N ONE MANY`, and for Markdown
-/// `md_code LINES` (a fenced block of snippet lines) and `html TEXT`
-/// (HTML-escaped text for use inside `<summary>` and other HTML tags).
-pub(crate) fn registry(escape_fn: fn(&str) -> String) -> Handlebars<'static> {
+/// Helpers: `join LIST SEP`, `plural N ONE MANY`, `code TEXT` (a name or
+/// location as code), `rich TEXT` (text whose backtick-quoted values are
+/// shown as code), and for Markdown `md_code LINES` (a fenced block of
+/// snippet lines) and `html TEXT` (escaped for an HTML tag such as `<summary>`).
+pub(crate) fn registry(flavour: Flavour) -> Handlebars<'static> {
     let mut hb = Handlebars::new();
+    let (escape_fn, code_fn, rich_fn, html_fn): (Escape, Escape, Escape, Escape) = match flavour {
+        Flavour::Html => (escape::html, html_code, escape::html_rich, escape::html),
+        Flavour::Markdown => (
+            escape::markdown,
+            escape::markdown_code,
+            escape::markdown_rich,
+            escape::html_in_markdown,
+        ),
+    };
     hb.register_escape_fn(escape_fn);
     hb.register_helper("join", Box::new(join));
     hb.register_helper("plural", Box::new(plural));
     hb.register_helper("md_code", Box::new(md_code));
-    hb.register_helper("html", Box::new(html));
+    hb.register_helper("html", Box::new(writer("html", html_fn)));
+    hb.register_helper("code", Box::new(writer("code", code_fn)));
+    hb.register_helper("rich", Box::new(writer("rich", rich_fn)));
     hb
+}
+
+/// An escape function: scanned text in, safe markup out.
+type Escape = fn(&str) -> String;
+
+/// `<code>` around HTML-escaped text.
+fn html_code(text: &str) -> String {
+    format!("<code>{}</code>", escape::html(text))
+}
+
+/// A helper that writes its one argument through `escape_fn`.
+fn writer(
+    name: &'static str,
+    escape_fn: Escape,
+) -> impl Fn(
+    &Helper<'_>,
+    &Handlebars<'_>,
+    &Context,
+    &mut RenderContext<'_, '_>,
+    &mut dyn Output,
+) -> HelperResult
++ Send
++ Sync {
+    move |h, _, _, _, out| {
+        let text = match param(h, 0, name)? {
+            Value::Null => String::new(),
+            v => v.render(),
+        };
+        out.write(&escape_fn(&text))?;
+        Ok(())
+    }
 }
 
 /// `{{join list ", "}}`: the items rendered and joined, then escaped.
@@ -93,19 +145,6 @@ fn md_code(
     }
     let fence = "`".repeat(escape::longest_backtick_run(&body).max(2) + 1);
     out.write(&format!("{fence}text\n{body}{fence}"))?;
-    Ok(())
-}
-
-/// `{{html text}}`: HTML-escaped text, for HTML tags inside a Markdown report.
-fn html(
-    h: &Helper<'_>,
-    _: &Handlebars<'_>,
-    _: &Context,
-    _: &mut RenderContext<'_, '_>,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let text = param(h, 0, "html")?.render();
-    out.write(&escape::html(&text))?;
     Ok(())
 }
 

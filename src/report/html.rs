@@ -13,7 +13,7 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
 use super::context::{Assets, template_context};
-use super::{Format, RenderOptions, ReportError, ReportInput, escape, helpers};
+use super::{Format, RenderOptions, ReportError, ReportInput, helpers};
 
 /// The built-in template (`templates/report.html.hbs`).
 pub const TEMPLATE: &str = include_str!("../../templates/report.html.hbs");
@@ -27,12 +27,11 @@ pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String
     let mut context = template_context(input);
     context.assets = Some(assets());
 
-    let mut hb = helpers::registry(escape::html);
-    // The built-in template must name only real fields; a user's may rely on missing ones being empty.
-    hb.set_strict_mode(options.template.is_none());
-    let source = options.template.as_deref().unwrap_or(TEMPLATE);
-    hb.register_template_string("report", source)
-        .map_err(|e| super::template_error(&e))?;
+    let hb = super::compile(
+        helpers::Flavour::Html,
+        options.html_template.as_ref(),
+        TEMPLATE,
+    )?;
     hb.render("report", &context)
         .map_err(|e| super::render_error(Format::Html, &e))
 }

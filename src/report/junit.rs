@@ -1,9 +1,10 @@
 //! JUnit XML: every check as a test case, for the test views of CI systems.
 //!
-//! One `<testsuite>` per area and one `<testcase>` per rule × resource: a
-//! passed check is a passing case, a finding a `<failure>` carrying the
-//! message, the location and the remediation, an unsettled check or a
-//! suppressed finding a `<skipped>` case with the reason. Files that could not
+//! One `<testsuite>` per area and one `<testcase>` per rule × resource (and
+//! origin, in a merged result): a passed check is a passing case, a finding
+//! a `<failure>` carrying the message, the location and the remediation, an
+//! unsettled check or a suppressed finding a `<skipped>` case with the
+//! reason (and, for a waiver or comment, its owner, expiry and place). Files that could not
 //! be parsed form a last suite of `<error>` cases, so a CI view shows them too.
 //! The XML is written by hand: the structure is fixed and small, and every
 //! text goes through [`escape::xml`], which also removes the control
@@ -12,10 +13,10 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::ReportInput;
 use super::context::suppression_label;
 use super::escape::{xml, xml_text};
-use crate::result::{Finding, Unknown};
+use super::{ReportInput, limit};
+use crate::result::{Finding, Suppression, Unknown};
 
 /// What happened to one rule on one resource.
 enum Outcome<'a> {
@@ -24,14 +25,18 @@ enum Outcome<'a> {
     Skipped(String),
 }
 
-/// A test case: rule × (file, resource).
+/// A test case: rule × (origin, file, resource).
 struct Case<'a> {
     rule: &'a str,
     file: &'a str,
     line: usize,
     resource: &'a str,
+    origin: Option<&'a str>,
     outcome: Outcome<'a>,
 }
+
+/// What makes a case: area, rule, origin, file, resource.
+type Key<'a> = (String, &'a str, Option<&'a str>, &'a str, &'a str);
 
 /// Renders `input` as JUnit XML.
 pub fn render(input: &ReportInput<'_>) -> String {
@@ -80,48 +85,50 @@ fn suites<'a>(input: &ReportInput<'a>) -> BTreeMap<String, Vec<Case<'a>>> {
             .or(from_finding)
             .unwrap_or_default()
     };
-    let mut cases: BTreeMap<(String, &'a str, &'a str, &'a str), Case<'a>> = BTreeMap::new();
+    let mut cases: BTreeMap<Key<'a>, Case<'a>> = BTreeMap::new();
 
     for f in &result.findings {
+        let origin = f.origin.as_deref();
         let key = (
             f.area.clone(),
             f.rule.as_str(),
+            origin,
             f.file.as_str(),
             f.resource.as_str(),
         );
         let case = cases
             .entry(key)
-            .or_insert_with(|| case(&f.rule, &f.file, f.line, &f.resource));
+            .or_insert_with(|| case(&f.rule, &f.file, f.line, &f.resource, origin));
         match (&mut case.outcome, &f.suppressed) {
             (Outcome::Failed(list), None) => list.push(f),
             (_, None) => case.outcome = Outcome::Failed(vec![f]),
             (Outcome::Failed(_), Some(_)) => {}
-            (_, Some(s)) => {
-                let reason = s.reason.as_deref().unwrap_or("no reason given");
-                case.outcome =
-                    Outcome::Skipped(format!("{}: {reason}", suppression_label(&s.kind)));
-            }
+            (_, Some(s)) => case.outcome = Outcome::Skipped(skip_reason(s)),
         }
     }
     for u in &result.unknown {
+        let origin = u.origin.as_deref();
         let key = (
             area_of(&u.rule),
             u.rule.as_str(),
+            origin,
             u.file.as_str(),
             u.resource.as_str(),
         );
         cases.entry(key).or_insert_with(|| unknown_case(u));
     }
     for c in &result.passed {
+        let origin = c.origin.as_deref();
         let key = (
             area_of(&c.rule),
             c.rule.as_str(),
+            origin,
             c.file.as_str(),
             c.resource.as_str(),
         );
         cases.entry(key).or_insert_with(|| Case {
             outcome: Outcome::Passed,
-            ..case(&c.rule, &c.file, c.line, &c.resource)
+            ..case(&c.rule, &c.file, c.line, &c.resource, origin)
         });
     }
 
@@ -132,12 +139,19 @@ fn suites<'a>(input: &ReportInput<'a>) -> BTreeMap<String, Vec<Case<'a>>> {
     suites
 }
 
-fn case<'a>(rule: &'a str, file: &'a str, line: usize, resource: &'a str) -> Case<'a> {
+fn case<'a>(
+    rule: &'a str,
+    file: &'a str,
+    line: usize,
+    resource: &'a str,
+    origin: Option<&'a str>,
+) -> Case<'a> {
     Case {
         rule,
         file,
         line,
         resource,
+        origin,
         outcome: Outcome::Skipped(String::new()),
     }
 }
@@ -145,8 +159,31 @@ fn case<'a>(rule: &'a str, file: &'a str, line: usize, resource: &'a str) -> Cas
 fn unknown_case(u: &Unknown) -> Case<'_> {
     Case {
         outcome: Outcome::Skipped(format!("Not settled: {}", u.reason)),
-        ..case(&u.rule, &u.file, u.line, &u.resource)
+        ..case(&u.rule, &u.file, u.line, &u.resource, u.origin.as_deref())
     }
+}
+
+/// `Waiver: reason (owner x, until 2027-03-31, at .vouch.yaml:12)`.
+fn skip_reason(s: &Suppression) -> String {
+    let mut reason = format!(
+        "{}: {}",
+        suppression_label(&s.kind),
+        s.reason.as_deref().unwrap_or("no reason given")
+    );
+    let mut facts = Vec::new();
+    if let Some(owner) = &s.owner {
+        facts.push(format!("owner {owner}"));
+    }
+    if let Some(expires) = &s.expires {
+        facts.push(format!("until {expires}"));
+    }
+    if let Some(at) = &s.at {
+        facts.push(format!("at {at}"));
+    }
+    if !facts.is_empty() {
+        reason.push_str(&format!(" ({})", facts.join(", ")));
+    }
+    reason
 }
 
 fn write_suite(out: &mut String, area: &str, cases: &[Case<'_>], timestamp: &str) {
@@ -177,16 +214,24 @@ fn write_suite(out: &mut String, area: &str, cases: &[Case<'_>], timestamp: &str
 }
 
 fn write_case(out: &mut String, area: &str, case: &Case<'_>) {
+    let area = if area.is_empty() {
+        "unclassified"
+    } else {
+        area
+    };
+    // In a merged result the origin names which repository or shard the case is from.
+    let (from, origin) = match case.origin {
+        Some(o) => (format!(" (from {o})"), format!("{o}.")),
+        None => (String::new(), String::new()),
+    };
     let _ = write!(
         out,
-        "    <testcase name=\"{} in {}\" classname=\"vouch.{}.{}\" file=\"{}\" line=\"{}\" time=\"0\"",
+        "    <testcase name=\"{} in {}{}\" classname=\"vouch.{}{}.{}\" file=\"{}\" line=\"{}\" time=\"0\"",
         xml(case.resource),
         xml(case.file),
-        xml(if area.is_empty() {
-            "unclassified"
-        } else {
-            area
-        }),
+        xml(&from),
+        xml(&origin),
+        xml(area),
         xml(case.rule),
         xml(case.file),
         case.line,
@@ -223,8 +268,15 @@ fn write_failure(out: &mut String, findings: &[&Finding]) {
         let _ = writeln!(
             body,
             "{}:{}:{}: [{}] {}",
-            f.file, f.line, f.column, f.severity, f.message
+            f.file,
+            f.line,
+            f.column,
+            f.severity,
+            limit::message(&f.message)
         );
+        if let Some(template) = &f.template {
+            let _ = writeln!(body, "Rendered from the Helm template {template}");
+        }
         if !f.remediation.is_empty() {
             let _ = writeln!(body, "Remediation: {}", f.remediation);
         }
@@ -235,7 +287,7 @@ fn write_failure(out: &mut String, findings: &[&Finding]) {
     let _ = writeln!(
         out,
         "      <failure message=\"{}\" type=\"{worst}\">{}</failure>",
-        xml(&first.message),
+        xml(&limit::message(&first.message)),
         xml_text(&body),
     );
 }

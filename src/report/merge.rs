@@ -13,8 +13,9 @@ use crate::result::{PackInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Tool};
 /// Lists are concatenated in input order and the summary recounted. Roots
 /// and policy packs are combined without repeats; `started_at` is the
 /// earliest; file counts are added. `policy_digest`, `now` and `git` are
-/// kept when every input agrees; otherwise the digest becomes `mixed` and
-/// `now` and `git` are dropped. `merged_from` lists the inputs (an input
+/// kept when every input agrees (`git.dirty` when any input was dirty);
+/// otherwise the digest becomes `mixed` and `now` and `git` are dropped.
+/// `tool.version` is that of the inputs (several, comma-separated, when they differ). `merged_from` lists the inputs (an input
 /// that was itself a merge contributes its own `merged_from`).
 pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportError> {
     let Some(first) = results.first() else {
@@ -32,9 +33,20 @@ pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportErr
         git: first.1.scan.git.clone(),
         ..ScanInfo::default()
     };
+    // The version of the vouch that checked the files, not of the one merging them.
+    let mut versions: Vec<&str> = results
+        .iter()
+        .map(|(_, r)| r.tool.version.as_str())
+        .collect();
+    versions.sort_unstable();
+    versions.dedup();
+    let tool = Tool {
+        version: versions.join(", "),
+        ..Tool::default()
+    };
     let mut merged = ScanResult {
         schema_version: SCHEMA_VERSION.to_string(),
-        tool: Tool::default(),
+        tool,
         scan: ScanInfo::default(),
         summary: Default::default(),
         findings: Vec::new(),
@@ -115,6 +127,8 @@ fn merge_scan(into: &mut ScanInfo, name: &str, scan: ScanInfo) {
     };
     if !same_git {
         into.git = None;
+    } else if let (Some(a), Some(b)) = (&scan.git, &mut into.git) {
+        b.dirty |= a.dirty;
     }
     into.files_scanned += scan.files_scanned;
     into.files_skipped += scan.files_skipped;

@@ -4,17 +4,40 @@
 //! `properties.security-severity` from there to rank alerts), one result per
 //! finding with a precise region and the finding's fingerprint as a partial
 //! fingerprint, so alerts survive unrelated edits. Suppressed findings stay
-//! in the log with a `suppressions` entry, as the spec asks, rather than
-//! vanishing. Parse errors become tool execution notifications. Checks that
-//! could not be settled have no SARIF equivalent and are only counted in the
-//! run's properties.
+//! in the log with a `suppressions` entry (`external` for a waiver or the
+//! baseline, `inSource` for a comment, with the reason as justification), as
+//! the spec asks, rather than vanishing; GitHub code scanning does not read
+//! suppressions and opens an alert for each, so `-o sarif:open=FILE` leaves
+//! them out. Parse errors, and waivers or comments that need attention,
+//! become tool execution notifications. Checks that could not be settled have
+//! no SARIF equivalent and are only counted in the run's properties.
+//!
+//! URIs are relative to `%SRCROOT%`: the git work tree of the scan when
+//! known ([`Base`]), so that GitHub finds the file however the scan root was
+//! typed. In a merged result each origin gets its own base id, and the origin
+//! is part of the partial fingerprint, so two repositories' identical paths
+//! never fold into one alert.
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::{ReportError, ReportInput, RuleInfo};
-use crate::result::{Finding, ScanResult, Severity, Suppression};
+use super::{RenderOptions, ReportError, ReportInput, RuleInfo, limit};
+use crate::result::{Exception, Finding, ScanResult, Severity, Suppression};
+
+/// Where SARIF URIs start from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base {
+    /// The absolute directory `%SRCROOT%` stands for: the git work tree of
+    /// the first scan root, or the root itself outside git.
+    pub root: PathBuf,
+    /// The absolute directory the result's relative paths start from (where vouch ran).
+    pub cwd: PathBuf,
+}
+
+/// The base id of the scanned tree.
+pub const SRCROOT: &str = "%SRCROOT%";
 
 /// The `$schema` URI written at the top of the log (a name, never fetched).
 const SCHEMA_URI: &str =
@@ -44,18 +67,20 @@ pub fn level(s: Severity) -> &'static str {
 }
 
 /// Renders `input` as a pretty-printed SARIF 2.1.0 log.
-pub fn render(input: &ReportInput<'_>) -> Result<String, ReportError> {
+pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String, ReportError> {
     let rules = rules(input);
     let index: BTreeMap<&str, usize> = rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
+    let uris = Uris::new(input.result, options.sarif_base.as_ref());
     let results: Vec<Value> = input
         .result
         .findings
         .iter()
-        .map(|f| result(f, index.get(f.rule.as_str()).copied()))
+        .filter(|f| !(options.sarif_open_only && f.suppressed.is_some()))
+        .map(|f| result(f, index.get(f.rule.as_str()).copied(), &uris))
         .collect();
 
     let log = json!({
@@ -63,7 +88,8 @@ pub fn render(input: &ReportInput<'_>) -> Result<String, ReportError> {
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver(input.result, &rules)},
-            "invocations": [invocation(input.result)],
+            "invocations": [invocation(input.result, &uris)],
+            "originalUriBaseIds": uris.bases(),
             "results": results,
             "properties": run_properties(input.result),
         }],
@@ -71,6 +97,105 @@ pub fn render(input: &ReportInput<'_>) -> Result<String, ReportError> {
     let mut text = serde_json::to_string_pretty(&log)?;
     text.push('\n');
     Ok(text)
+}
+
+/// Turns the result's file paths into artifact locations.
+struct Uris<'a> {
+    base: Option<&'a Base>,
+    /// The base id of each origin of a merged result, in `merged_from` order.
+    origins: Vec<(&'a str, String)>,
+}
+
+impl<'a> Uris<'a> {
+    fn new(result: &'a ScanResult, base: Option<&'a Base>) -> Self {
+        let origins = result
+            .scan
+            .merged_from
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.as_str(), format!("ORIGIN{}", i + 1)))
+            .collect();
+        Uris { base, origins }
+    }
+
+    /// `originalUriBaseIds`: where each base id points, as far as this log can know.
+    fn bases(&self) -> Value {
+        let mut bases = serde_json::Map::new();
+        let root = match self.base {
+            Some(b) => json!({"uri": directory_uri(&b.root)}),
+            None => json!({"description": {"text": "The directory vouch ran in."}}),
+        };
+        bases.insert(SRCROOT.into(), root);
+        for (origin, id) in &self.origins {
+            let text = format!("The directory vouch ran in for the result {origin}.");
+            bases.insert(id.clone(), json!({"description": {"text": text}}));
+        }
+        Value::Object(bases)
+    }
+
+    /// The artifact location of `file`, read from the result of `origin`.
+    fn location(&self, file: &str, origin: Option<&str>) -> Value {
+        if let Some(id) = origin.and_then(|o| self.origins.iter().find(|(n, _)| *n == o)) {
+            return if Path::new(file).is_absolute() {
+                json!({"uri": absolute_uri(file)})
+            } else {
+                json!({"uri": artifact_uri(file), "uriBaseId": id.1})
+            };
+        }
+        let Some(base) = self.base else {
+            return match relative_path(file) {
+                Some(rel) => json!({"uri": encode(&rel), "uriBaseId": SRCROOT}),
+                None if Path::new(file).is_absolute() => json!({"uri": absolute_uri(file)}),
+                None => json!({"uri": artifact_uri(file)}),
+            };
+        };
+        let path = normalise(&base.cwd.join(file));
+        match path.strip_prefix(&base.root) {
+            Ok(rel) => json!({"uri": encode(&rel.to_string_lossy()), "uriBaseId": SRCROOT}),
+            Err(_) => json!({"uri": absolute_uri(&path.to_string_lossy())}),
+        }
+    }
+}
+
+/// `file` without `./`, when it is relative and stays below its start (no `..`).
+fn relative_path(file: &str) -> Option<String> {
+    let path = file.replace('\\', "/");
+    let path = path.trim_start_matches("./");
+    let below = !path.starts_with('/')
+        && !path.split('/').any(|p| p == "..")
+        && !Path::new(file).is_absolute();
+    below.then(|| path.to_string())
+}
+
+/// `path` with `.` and `..` resolved lexically (no file system access).
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A `file://` URI of an absolute directory, with the trailing slash a base needs.
+fn directory_uri(dir: &Path) -> String {
+    let mut uri = absolute_uri(&dir.to_string_lossy());
+    if !uri.ends_with('/') {
+        uri.push('/');
+    }
+    uri
+}
+
+/// A `file://` URI of an absolute path.
+fn absolute_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let slash = if path.starts_with('/') { "" } else { "/" };
+    format!("file://{slash}{}", encode(&path))
 }
 
 /// The engine's rules, then any rule that has findings but no metadata, described from them.
@@ -159,12 +284,16 @@ fn help_markdown(r: &RuleInfo, title: &str) -> String {
     md.trim_end().to_string()
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+fn result(f: &Finding, rule_index: Option<usize>, uris: &Uris<'_>) -> Value {
     let message = if f.message.is_empty() {
         &f.title
     } else {
         &f.message
     };
+    let mut message = limit::message(message).into_owned();
+    if let Some(template) = &f.template {
+        message.push_str(&format!(" (rendered from the Helm template {template})"));
+    }
     let mut properties = json!({"severity": f.severity, "resource": f.resource});
     if let Some(env) = &f.environment {
         properties["environment"] = json!(env);
@@ -172,14 +301,27 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     if let Some(origin) = &f.origin {
         properties["origin"] = json!(origin);
     }
+    if let Some(template) = &f.template {
+        properties["template"] = json!(template);
+    }
+    // Two merged repositories can hold the same finding at the same path; the origin keeps them apart.
+    let fingerprint = match &f.origin {
+        Some(origin) => format!("{}@{origin}", f.fingerprint),
+        None => f.fingerprint.clone(),
+    };
+    let suppressions: Vec<Value> = f
+        .suppressed
+        .iter()
+        .map(|s| suppression(s, f.origin.as_deref(), uris))
+        .collect();
     let mut result = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
         "kind": "fail",
         "message": {"text": message},
-        "locations": [location(f)],
-        "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
-        "suppressions": f.suppressed.iter().map(suppression).collect::<Vec<_>>(),
+        "locations": [location(f, uris)],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "suppressions": suppressions,
         "properties": properties,
     });
     if let Some(i) = rule_index {
@@ -188,7 +330,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     result
 }
 
-fn location(f: &Finding) -> Value {
+fn location(f: &Finding, uris: &Uris<'_>) -> Value {
     let mut region = json!({"startLine": f.line.max(1), "startColumn": f.column.max(1)});
     let end_line = f.end_line.max(f.line);
     if end_line > f.line || f.end_column > f.column {
@@ -196,7 +338,7 @@ fn location(f: &Finding) -> Value {
         region["endColumn"] = json!(f.end_column.max(1));
     }
     let mut physical = json!({
-        "artifactLocation": {"uri": artifact_uri(&f.file)},
+        "artifactLocation": uris.location(&f.file, f.origin.as_deref()),
         "region": region,
     });
     if let (Some(first), Some(last)) = (f.snippet.first(), f.snippet.last()) {
@@ -213,7 +355,7 @@ fn location(f: &Finding) -> Value {
     })
 }
 
-fn suppression(s: &Suppression) -> Value {
+fn suppression(s: &Suppression, origin: Option<&str>, uris: &Uris<'_>) -> Value {
     let kind = if s.kind == "inline" {
         "inSource"
     } else {
@@ -230,11 +372,30 @@ fn suppression(s: &Suppression) -> Value {
     if let Some(reason) = &s.reason {
         value["justification"] = json!(reason);
     }
+    if let Some(at) = &s.at {
+        value["location"] = json!({"physicalLocation": place(at, origin, uris)});
+    }
     value
 }
 
-fn invocation(result: &ScanResult) -> Value {
-    let notifications: Vec<Value> = result
+/// A physical location for `file:line` (or a bare file name, as for a baseline).
+fn place(at: &str, origin: Option<&str>, uris: &Uris<'_>) -> Value {
+    let (file, line) = match at.rsplit_once(':') {
+        Some((file, line)) if !file.is_empty() => match line.parse::<usize>() {
+            Ok(n) => (file, Some(n)),
+            Err(_) => (at, None),
+        },
+        _ => (at, None),
+    };
+    let mut physical = json!({"artifactLocation": uris.location(file, origin)});
+    if let Some(line) = line {
+        physical["region"] = json!({"startLine": line.max(1)});
+    }
+    physical
+}
+
+fn invocation(result: &ScanResult, uris: &Uris<'_>) -> Value {
+    let mut notifications: Vec<Value> = result
         .errors
         .iter()
         .map(|e| {
@@ -243,12 +404,19 @@ fn invocation(result: &ScanResult) -> Value {
                 "message": {"text": e.message},
                 "descriptor": {"id": "parse-error"},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": artifact_uri(&e.file)},
+                    "artifactLocation": uris.location(&e.file, e.origin.as_deref()),
                     "region": {"startLine": e.line.max(1)},
                 }}],
             })
         })
         .collect();
+    notifications.extend(
+        result
+            .exceptions
+            .iter()
+            .filter(|x| x.needs_attention())
+            .map(|x| exception_notification(x, uris)),
+    );
     let mut invocation = json!({
         "executionSuccessful": true,
         "toolExecutionNotifications": notifications,
@@ -257,6 +425,19 @@ fn invocation(result: &ScanResult) -> Value {
         invocation["startTimeUtc"] = json!(result.scan.started_at);
     }
     invocation
+}
+
+/// A warning that a waiver or comment expired, matched nothing or is malformed.
+fn exception_notification(x: &Exception, uris: &Uris<'_>) -> Value {
+    json!({
+        "level": "warning",
+        "message": {"text": crate::filter::describe(x)},
+        "descriptor": {"id": format!("exception-{}", x.status)},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": uris.location(&x.file, x.origin.as_deref()),
+            "region": {"startLine": x.line.max(1)},
+        }}],
+    })
 }
 
 fn run_properties(result: &ScanResult) -> Value {
@@ -273,6 +454,9 @@ fn run_properties(result: &ScanResult) -> Value {
     if let Some(git) = &result.scan.git {
         properties["git"] = json!(git);
     }
+    if !result.exceptions.is_empty() {
+        properties["exceptions"] = json!(result.exceptions);
+    }
     properties
 }
 
@@ -280,12 +464,16 @@ fn run_properties(result: &ScanResult) -> Value {
 ///
 /// Absolute paths become `file://` URIs.
 pub fn artifact_uri(file: &str) -> String {
-    let path = file.replace('\\', "/");
-    let path = path.trim_start_matches("./");
-    let mut uri = String::with_capacity(path.len() + 8);
-    if path.starts_with('/') {
-        uri.push_str("file://");
+    if Path::new(file).is_absolute() || file.starts_with('/') {
+        return absolute_uri(file);
     }
+    let path = file.replace('\\', "/");
+    encode(path.trim_start_matches("./"))
+}
+
+/// Percent-encodes everything a URI path may not hold as it is.
+fn encode(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len() + 8);
     for b in path.bytes() {
         let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=@".contains(&b);
         if keep {
@@ -309,6 +497,68 @@ mod tests {
         assert_eq!(artifact_uri("/srv/x.tf"), "file:///srv/x.tf");
         assert_eq!(artifact_uri("c:odd"), "c%3Aodd");
         assert_eq!(artifact_uri("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn uris_are_relative_to_the_work_tree_however_the_root_was_typed() {
+        let base = Base {
+            root: PathBuf::from("/repo"),
+            cwd: PathBuf::from("/repo/k8s"),
+        };
+        let result = ScanResult {
+            schema_version: "1".into(),
+            tool: crate::result::Tool::default(),
+            scan: crate::result::ScanInfo::default(),
+            summary: crate::result::Summary::default(),
+            findings: Vec::new(),
+            passed: Vec::new(),
+            unknown: Vec::new(),
+            errors: Vec::new(),
+            exceptions: Vec::new(),
+        };
+        let uris = Uris::new(&result, Some(&base));
+        let at = |file: &str| uris.location(file, None);
+        assert_eq!(
+            at("../compose.yaml"),
+            json!({"uri": "compose.yaml", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            at("/repo/examples/a b.tf"),
+            json!({"uri": "examples/a%20b.tf", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            at("./api.yaml"),
+            json!({"uri": "k8s/api.yaml", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            at("/elsewhere/x.tf"),
+            json!({"uri": "file:///elsewhere/x.tf"})
+        );
+        assert_eq!(uris.bases(), json!({"%SRCROOT%": {"uri": "file:///repo/"}}));
+    }
+
+    #[test]
+    fn a_suppression_points_at_its_waiver_or_comment() {
+        let result = ScanResult {
+            schema_version: "1".into(),
+            tool: crate::result::Tool::default(),
+            scan: crate::result::ScanInfo::default(),
+            summary: crate::result::Summary::default(),
+            findings: Vec::new(),
+            passed: Vec::new(),
+            unknown: Vec::new(),
+            errors: Vec::new(),
+            exceptions: Vec::new(),
+        };
+        let uris = Uris::new(&result, None);
+        assert_eq!(
+            place(".vouch.yaml:12", None, &uris),
+            json!({"artifactLocation": {"uri": ".vouch.yaml", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 12}})
+        );
+        assert_eq!(
+            place("baseline.json", None, &uris),
+            json!({"artifactLocation": {"uri": "baseline.json", "uriBaseId": "%SRCROOT%"}})
+        );
     }
 
     #[test]

@@ -3,8 +3,14 @@
 //!
 //! The snippet in the result is already redacted, so the diagnostic is drawn
 //! from it rather than from the file: the terminal can never show more of a
-//! secret than the JSON does.
+//! secret than the JSON does. Every string a scanned file controls is passed
+//! through [`sanitize`] before miette sees it: escape sequences, other
+//! control characters, bidi overrides and line breaks become visible
+//! `⟨U+…⟩` markers, so a file can neither drive the terminal nor start an
+//! output line of its own (a CI log reads `::error::` at a line start as a
+//! workflow command). Miette's own colours are added afterwards and survive.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use miette::{
@@ -12,10 +18,70 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::{escape, limit};
 use crate::result::{AREAS, Finding, ScanResult, Severity};
+
+/// How many skipped files the summary lists by name.
+const SKIPPED_LISTED: usize = 10;
+
+/// `text` fit for a terminal line: control characters (ESC, BEL, CR, LF…),
+/// bidi overrides and other invisible characters become `⟨U+…⟩` markers.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c == '\n' || escape::is_hidden(c)) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(escape::reveal(
+        &text.replace('\n', "\u{27e8}U+000A\u{27e9}"),
+    ))
+}
+
+/// Guards lines whose first visible text is `::`, which a GitHub Actions
+/// runner would take for a workflow command, by putting a `·` before them.
+///
+/// Sanitised text cannot start a line, so this only matters if wrapping
+/// ever put scanned text at a line start; colour codes and indentation are
+/// looked through.
+pub fn guard_workflow_commands(text: &str) -> Cow<'_, str> {
+    let risky = |line: &str| visible_start(line).starts_with("::");
+    if !text.lines().any(risky) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        if risky(line) {
+            out.push_str("· ");
+        }
+        out.push_str(line);
+    }
+    Cow::Owned(out)
+}
+
+/// `line` after its leading whitespace and ANSI escape sequences.
+fn visible_start(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start();
+        let Some(after) = trimmed.strip_prefix('\u{1b}') else {
+            return trimmed;
+        };
+        // CSI: ESC [ parameters final-byte (0x40..=0x7e).
+        let Some(csi) = after.strip_prefix('[') else {
+            return trimmed;
+        };
+        match csi.find(|c: char| ('@'..='~').contains(&c)) {
+            Some(end) => rest = &csi[end + 1..],
+            None => return trimmed,
+        }
+    }
+}
 
 /// Renders the result for a terminal.
 pub fn render(result: &ScanResult, color: bool) -> String {
+    let out = render_unguarded(result, color);
+    guard_workflow_commands(&out).into_owned()
+}
+
+fn render_unguarded(result: &ScanResult, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -29,7 +95,13 @@ pub fn render(result: &ScanResult, color: bool) -> String {
         out.push('\n');
     }
     for e in &result.errors {
-        let _ = writeln!(out, "error: {}:{}: {}", e.file, e.line, e.message);
+        let _ = writeln!(
+            out,
+            "error: {}:{}: {}",
+            sanitize(&e.file),
+            e.line,
+            sanitize(&limit::message(&e.message))
+        );
     }
     if !result.errors.is_empty() {
         out.push('\n');
@@ -54,12 +126,13 @@ fn summary(result: &ScanResult, out: &mut String) {
         result.scan.files_skipped,
         s.errors
     );
+    skipped(result, out);
     if let Some(c) = &result.scan.changed_since {
         let _ = writeln!(
             out,
             "  changed since {} (merge base {}): {} scanned file(s); findings elsewhere are not reported",
-            c.reference,
-            &c.base[..c.base.len().min(12)],
+            sanitize(&c.reference),
+            sanitize(&c.base.chars().take(12).collect::<String>()),
             c.files
         );
     }
@@ -69,7 +142,11 @@ fn summary(result: &ScanResult, out: &mut String) {
             .iter()
             .filter(|f| f.suppressed.as_ref().is_some_and(|x| x.kind == "baseline"))
             .count();
-        let _ = writeln!(out, "  baseline {b}: {n} finding(s) already recorded there");
+        let _ = writeln!(
+            out,
+            "  baseline {}: {n} finding(s) already recorded there",
+            sanitize(b)
+        );
     }
     if !result.exceptions.is_empty() {
         let mut counts: Vec<(String, usize)> = Vec::new();
@@ -87,7 +164,7 @@ fn summary(result: &ScanResult, out: &mut String) {
             counts.join(", ")
         );
         for x in result.exceptions.iter().filter(|x| x.needs_attention()) {
-            let _ = writeln!(out, "    {}", crate::filter::describe(x));
+            let _ = writeln!(out, "    {}", sanitize(&crate::filter::describe(x)));
         }
     }
     if s.findings == 0 {
@@ -109,26 +186,68 @@ fn summary(result: &ScanResult, out: &mut String) {
     let _ = writeln!(out, "  by area:     {}", areas.join(", "));
 }
 
-/// A finding shaped as a miette diagnostic.
+/// The files passed over, listed briefly with their reasons.
+fn skipped(result: &ScanResult, out: &mut String) {
+    let skipped = &result.scan.skipped;
+    if skipped.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  skipped:");
+    for s in skipped.iter().take(SKIPPED_LISTED) {
+        let _ = writeln!(out, "    {}: {}", sanitize(&s.file), sanitize(&s.reason));
+    }
+    if skipped.len() > SKIPPED_LISTED {
+        let _ = writeln!(
+            out,
+            "    … and {} more (the JSON result lists every one)",
+            skipped.len() - SKIPPED_LISTED
+        );
+    }
+}
+
+/// A finding shaped as a miette diagnostic, every scanned string sanitised.
 #[derive(Debug)]
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     heading: String,
+    code: String,
+    help: String,
+    label: String,
     source: Snippet,
     span: Option<SourceSpan>,
 }
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding) -> Self {
-        let heading = format!(
-            "{} [{}] {}",
-            finding.severity, finding.rule, finding.message
-        );
         let source = Snippet::new(finding);
         let span = source.span_of(finding);
+        let mut heading = format!(
+            "{} [{}] {}",
+            finding.severity,
+            sanitize(&finding.rule),
+            sanitize(&limit::message(&finding.message))
+        );
+        if let Some(template) = &finding.template {
+            let _ = write!(
+                heading,
+                " (rendered from the Helm template {})",
+                sanitize(template)
+            );
+        }
+        if span.is_none() {
+            let _ = write!(
+                heading,
+                " (at {}:{})",
+                sanitize(&finding.file),
+                finding.line
+            );
+        }
         FindingDiagnostic {
             finding,
             heading,
+            code: sanitize(&finding.name).into_owned(),
+            help: sanitize(&finding.remediation).into_owned(),
+            label: sanitize(&finding.resource).into_owned(),
             source,
             span,
         }
@@ -145,7 +264,7 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.name))
+        Some(Box::new(&self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -157,7 +276,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.remediation))
+        Some(Box::new(&self.help))
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -169,7 +288,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.finding.resource.clone()),
+            Some(self.label.clone()),
             span,
         ))))
     }
@@ -181,39 +300,46 @@ struct Snippet {
     name: String,
     text: String,
     first_line: usize,
+    /// Per line: the byte offset in `text`'s line of each character of the
+    /// original line, and of its end (a marker is longer than the character).
+    columns: Vec<Vec<usize>>,
 }
 
 impl Snippet {
     fn new(f: &Finding) -> Self {
         let first_line = f.snippet.first().map_or(f.line, |l| l.line);
-        let text = f
-            .snippet
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n");
+        let mut lines = Vec::with_capacity(f.snippet.len());
+        let mut columns = Vec::with_capacity(f.snippet.len());
+        for l in &f.snippet {
+            let mut line = String::with_capacity(l.text.len());
+            let mut starts = Vec::with_capacity(l.text.len() + 1);
+            for c in l.text.chars() {
+                starts.push(line.len());
+                let mut buf = [0; 4];
+                line.push_str(&sanitize(c.encode_utf8(&mut buf)));
+            }
+            starts.push(line.len());
+            lines.push(line);
+            columns.push(starts);
+        }
         Snippet {
-            name: f.file.clone(),
-            text,
+            name: sanitize(&f.file).into_owned(),
+            text: lines.join("\n"),
             first_line,
+            columns,
         }
     }
 
     /// The byte offset of a 1-based line and char column, clamped to the line.
     fn offset(&self, line: usize, column: usize) -> Option<usize> {
         let index = line.checked_sub(self.first_line)?;
-        let mut start = 0;
-        for (i, l) in self.text.split('\n').enumerate() {
-            if i == index {
-                let col = l
-                    .char_indices()
-                    .nth(column.saturating_sub(1))
-                    .map_or(l.len(), |(b, _)| b);
-                return Some(start + col);
-            }
-            start += l.len() + 1;
-        }
-        None
+        let starts = self.columns.get(index)?;
+        let before: usize = self.columns[..index]
+            .iter()
+            .map(|c| c.last().copied().unwrap_or(0) + 1)
+            .sum();
+        let col = column.saturating_sub(1).min(starts.len() - 1);
+        Some(before + starts[col])
     }
 
     fn span_of(&self, f: &Finding) -> Option<SourceSpan> {
@@ -253,5 +379,70 @@ impl SourceCode for Snippet {
             inner.column(),
             inner.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitize_shows_control_and_bidi_characters() {
+        assert_eq!(
+            sanitize("a\u{1b}]0;PWNED\u{7}\u{1b}[2Jb\u{202e}c\nd\r"),
+            "a⟨U+001B⟩]0;PWNED⟨U+0007⟩⟨U+001B⟩[2Jb⟨U+202E⟩c⟨U+000A⟩d⟨U+000D⟩"
+        );
+        assert!(matches!(sanitize("plain\ttext"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn workflow_commands_cannot_start_a_line() {
+        let text = "ok\n  ::error::forged\n\u{1b}[31m::warning::x\u{1b}[0m\na :: b\n";
+        assert_eq!(
+            guard_workflow_commands(text),
+            "ok\n·   ::error::forged\n· \u{1b}[31m::warning::x\u{1b}[0m\na :: b\n"
+        );
+        assert!(matches!(guard_workflow_commands("a\nb"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn columns_survive_markers_before_them() {
+        let f = Finding {
+            rule: "R".into(),
+            title: String::new(),
+            area: String::new(),
+            severity: Severity::High,
+            file: "f".into(),
+            line: 2,
+            column: 3,
+            end_line: 2,
+            end_column: 4,
+            resource: String::new(),
+            message: String::new(),
+            remediation: String::new(),
+            controls: Vec::new(),
+            fingerprint: String::new(),
+            suppressed: None,
+            name: String::new(),
+            environment: None,
+            snippet: vec![
+                crate::result::SnippetLine {
+                    line: 1,
+                    text: "x".into(),
+                },
+                crate::result::SnippetLine {
+                    line: 2,
+                    text: "\u{202e}aB".into(),
+                },
+            ],
+            origin: None,
+            template: None,
+        };
+        let snippet = Snippet::new(&f);
+        let span = snippet.span_of(&f).expect("a span");
+        assert_eq!(
+            &snippet.text[span.offset()..span.offset() + span.len()],
+            "B"
+        );
     }
 }

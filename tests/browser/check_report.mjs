@@ -1,22 +1,27 @@
 // Opens a vouch HTML report in headless Chromium, offline, and checks what a reader gets.
 //
 // Usage: node check_report.mjs REPORT.html [--filter] [--screenshot OUT.png] [--pdf OUT.pdf]
-//                                          [--expect-text TEXT]...
+//                                          [--width PX] [--top PX] [--expect-text TEXT]...
 //
 // Always: no request leaves the page (every one is recorded and blocked), no
-// console error, no page error, no dialog, exactly one script element, and
-// with JavaScript off every finding is still shown. --filter: the severity
-// and area filters hide and show findings, and print media shows them all.
-// --expect-text: the page's visible text contains TEXT literally.
-// Chromium comes from $CHROMIUM or /usr/bin/chromium.
+// console error, no page error, no dialog, exactly one script element, no
+// header cell broken inside a word, and with JavaScript off every finding is
+// still shown. --filter: the severity and area filters hide and show
+// findings, and print media shows them all, opens the collapsed evidence and
+// hides the filter form. --expect-text: the page's visible text contains TEXT
+// literally. --screenshot: a screenshot of the screen view (the whole page,
+// or its top --top pixels); --pdf: the page printed with the print
+// stylesheet. --width: the viewport width (1280 by default); the page must
+// never scroll sideways. Chromium comes from $CHROMIUM or /usr/bin/chromium.
 
 import { chromium } from "playwright-core";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
 
 const args = process.argv.slice(2);
-const report = args.find((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1].match(/^--(screenshot|pdf|expect-text)$/)));
 const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const report = args.find((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1].match(/^--(screenshot|pdf|expect-text|width|top)$/)));
+const width = Number(option("--width") || 1280);
 const expectTexts = args.flatMap((a, i) => (a === "--expect-text" ? [args[i + 1]] : []));
 const failures = [];
 const check = (ok, what) => { if (!ok) { failures.push(what); } console.log(`${ok ? "ok  " : "FAIL"} ${what}`); };
@@ -48,7 +53,7 @@ console.log("all checks passed");
 
 /** Opens the report with everything outside the file blocked and recorded. */
 async function open(browser, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
   const seen = { requests: [], console: [], pageErrors: [], dialogs: [] };
   await context.route("**/*", (route) => {
     const target = route.request().url();
@@ -80,6 +85,7 @@ async function checkPage(browser) {
   for (const expected of expectTexts) {
     check(text.includes(expected), `visible text contains ${JSON.stringify(expected.slice(0, 60))}`);
   }
+  await checkLayout(page, "screen");
   if (args.includes("--filter")) {
     await checkFilter(page);
     await checkPrint(page);
@@ -87,12 +93,18 @@ async function checkPage(browser) {
   const screenshot = option("--screenshot");
   if (screenshot) {
     await page.emulateMedia({ media: "screen" });
-    await page.screenshot({ path: screenshot, fullPage: true });
+    const top = option("--top");
+    // The clip is measured from the top of the page, wherever the checks left it scrolled.
+    const clip = top ? { x: 0, y: 0, width, height: Number(top) } : undefined;
+    await page.screenshot({ path: screenshot, fullPage: true, clip });
     console.log(`screenshot written to ${screenshot}`);
   }
   const pdf = option("--pdf");
   if (pdf) {
+    // page.pdf() prints with the emulated media: switch to print, or the PDF shows the screen view.
+    await page.emulateMedia({ media: "print" });
     await page.pdf({ path: pdf, format: "A4", printBackground: true });
+    await page.emulateMedia({ media: "screen" });
     console.log(`PDF written to ${pdf}`);
   }
   checkQuiet(seen, "scripts on");
@@ -131,15 +143,22 @@ async function checkFilter(page) {
 
 /** Print media shows every finding (even filtered out), the evidence, and no filter form. */
 async function checkPrint(page) {
+  // An A4 page at 96 dpi less the 14 mm side margins of the print stylesheet, as page.pdf() lays it out.
+  await page.setViewportSize({ width: 688, height: 1000 });
   await page.emulateMedia({ media: "print" });
   const findings = page.locator("article.finding");
   check(await visibleCount(findings) === await findings.count(), "print shows every finding, filter or not");
   check(!(await page.locator("#filters").isVisible()), "print hides the filter form");
+  check(!(await page.locator("nav.toc").isVisible()), "print hides the table of contents");
   const evidence = page.locator("details.evidence tbody tr").first();
   if (await evidence.count() > 0) {
     check(await evidence.isVisible(), "print shows the collapsed passed-check evidence");
   }
+  const ledger = page.locator("#exceptions tbody tr");
+  check(await visibleCount(ledger) === await ledger.count(), "print shows every waiver, comment and suppressed finding");
+  await checkLayout(page, "print");
   await page.emulateMedia({ media: "screen" });
+  await page.setViewportSize({ width, height: 900 });
   await page.evaluate(() => document.getElementById("filters").reset());
   await page.waitForFunction(() => document.querySelectorAll("article.finding[hidden]").length === 0);
 }
@@ -153,10 +172,33 @@ async function checkWithoutScripts(browser) {
   await context.close();
 }
 
+/** How many elements of `locator` are rendered, counted in the page in one call (fast for thousands). */
 async function visibleCount(locator) {
-  let n = 0;
-  for (let i = 0; i < await locator.count(); i += 1) {
-    if (await locator.nth(i).isVisible()) { n += 1; }
+  return locator.evaluateAll((elements) => elements.filter((e) => e.checkVisibility()).length);
+}
+
+/**
+ * No sideways scrolling of the page, and no table header, status or badge
+ * broken inside a word ("Suppres sed", "passin g"): a word wider than its
+ * cell gets split over two lines.
+ */
+async function checkLayout(page, label) {
+  if (label === "screen") {
+    // Printing lays the page out on paper, not in the window, so only the screen can scroll sideways.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(overflow <= 0, `${label}: the page does not scroll sideways (${overflow}px too wide)`);
   }
-  return n;
+  const broken = await page.evaluate(() => {
+    const out = [];
+    for (const th of document.querySelectorAll("thead th, td[class^='status-'], .badge, .xstatus")) {
+      if (!th.checkVisibility()) { continue; }
+      const words = th.textContent.trim().split(/\s+/);
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+      if (lines.size > words.length) { out.push(th.textContent.trim()); }
+    }
+    return out;
+  });
+  check(broken.length === 0, `${label}: no table header, status or badge is broken inside a word (${broken.slice(0, 5).join(", ") || "none"})`);
 }

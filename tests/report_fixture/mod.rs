@@ -32,8 +32,9 @@ pub fn long_line() -> String {
 /// A result whose every scanned string tries to break out of its format.
 ///
 /// Markup, template syntax, table pipes, backticks, a Trojan-Source bidi
-/// override, zero-width and tag characters, a terminal escape and a very long
-/// line. Renderers must show all of it as text.
+/// override, zero-width and tag characters, a terminal escape, a very long
+/// line, and a waiver whose file name holds line breaks and a GitHub
+/// workflow command. Renderers must show all of it as text.
 pub fn hostile() -> ScanResult {
     let mut result = result();
     result.scan.roots = vec!["<root>&".to_string()];
@@ -71,7 +72,13 @@ pub fn hostile() -> ScanResult {
         s.reason = Some("<b>waived</b> | by {{owner}}".into());
         s.owner = Some("@security-team".into());
     }
+    f.template = Some("<b>chart</b>/templates/{{x}}.yaml".into());
     result.findings = vec![f, waived];
+    let x = &mut result.exceptions[0];
+    x.file = "x\n::error title=Forged::all good\n.yaml".into();
+    x.reason = Some("<script>alert(7)</script> `{{reason}}` :warning: www.evil.example".into());
+    x.owner = Some("@octocat".into());
+    x.paths = vec!["<img src=x>|**".into()];
     result.passed[0].resource = "javascript:alert(6)".into();
     result.unknown[0].reason = "<iframe src=\"https://example.com\"></iframe>".into();
     result.errors[0].message = "unexpected '<' at <script> \u{0}\u{7}".into();
