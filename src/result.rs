@@ -408,6 +408,23 @@ pub struct FileError {
     pub origin: Option<String>,
 }
 
+impl Default for ScanResult {
+    /// An empty result of the current schema: no findings, no checks, no files.
+    fn default() -> Self {
+        ScanResult {
+            schema_version: SCHEMA_VERSION.into(),
+            tool: Tool::default(),
+            scan: ScanInfo::default(),
+            summary: Summary::default(),
+            findings: Vec::new(),
+            passed: Vec::new(),
+            unknown: Vec::new(),
+            errors: Vec::new(),
+            exceptions: Vec::new(),
+        }
+    }
+}
+
 impl ScanResult {
     /// Recomputes `summary` from the lists.
     pub fn recount(&mut self) {

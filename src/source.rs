@@ -156,6 +156,39 @@ fn floor_char(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// A few lines cut out of a file, which miette shows with the file's own line
+/// numbers: diagnostics quote only the (redacted) lines around a problem,
+/// never a whole file.
+#[derive(Debug, Clone)]
+pub struct Excerpt {
+    /// The file's name, as shown.
+    pub name: String,
+    /// The lines.
+    pub text: String,
+    /// The 1-based line of the file the excerpt starts at.
+    pub first_line: usize,
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            // miette counts lines from 0.
+            inner.line() + self.first_line.saturating_sub(1),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
 /// A path with `/` separators and no leading `./`, as users type paths.
 pub fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");

@@ -4,7 +4,7 @@ mod report_fixture;
 
 use serde_json::Value;
 use vouch::report::{Format, RenderOptions, ReportError, ReportInput, load_result, merge, render};
-use vouch::result::{ScanInfo, ScanResult, Summary, Tool};
+use vouch::result::{ScanInfo, ScanResult};
 
 fn schema_errors(instance: &Value) -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
@@ -34,20 +34,13 @@ fn json_of(result: &ScanResult) -> Value {
 /// A result built in code, as the engine will build one: empty lists and optional fields unset.
 fn minimal() -> ScanResult {
     let mut result = ScanResult {
-        schema_version: "1".into(),
-        tool: Tool::default(),
         scan: ScanInfo {
             roots: vec![".".into()],
             started_at: "2026-12-03T10:00:00Z".into(),
             policy_digest: format!("sha256:{}", "0".repeat(64)),
             ..ScanInfo::default()
         },
-        summary: Summary::default(),
-        findings: Vec::new(),
-        passed: Vec::new(),
-        unknown: Vec::new(),
-        errors: Vec::new(),
-        exceptions: Vec::new(),
+        ..ScanResult::default()
     };
     result.recount();
     result

@@ -8,11 +8,11 @@
 
 use std::sync::OnceLock;
 
-use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use crate::engine::secrets::SecretsGlue;
-use crate::source::Span;
+use crate::source::{Excerpt, Span};
 
 /// One problem in a policy file.
 #[derive(Debug, Error, Diagnostic)]
@@ -23,7 +23,7 @@ pub struct PolicyProblem {
     pub message: String,
     /// The lines around the problem, redacted.
     #[source_code]
-    pub src: ProblemSource,
+    pub src: Excerpt,
     /// Where, within `src`.
     #[label("here")]
     pub span: SourceSpan,
@@ -53,34 +53,6 @@ pub struct PolicyErrors {
     /// The problems.
     #[related]
     pub problems: Vec<PolicyProblem>,
-}
-
-/// A few lines of a policy file, redacted, that know which line they start at.
-#[derive(Debug)]
-pub struct ProblemSource {
-    name: String,
-    text: String,
-    /// The 0-based line of the file the window starts at.
-    first_line: usize,
-}
-
-impl SourceCode for ProblemSource {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.first_line,
-            inner.column(),
-            inner.line_count(),
-        )))
-    }
 }
 
 fn redactor() -> &'static SecretsGlue {
@@ -117,10 +89,10 @@ impl PolicyProblem {
 
         PolicyProblem {
             message: redact(message),
-            src: ProblemSource {
+            src: Excerpt {
                 name: file.to_string(),
                 text: window,
-                first_line: line.saturating_sub(1),
+                first_line: line.saturating_sub(1) + 1,
             },
             span: label,
             help: help.map(|h| redact(&h)),

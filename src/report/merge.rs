@@ -45,15 +45,8 @@ pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportErr
         ..Tool::default()
     };
     let mut merged = ScanResult {
-        schema_version: SCHEMA_VERSION.to_string(),
         tool,
-        scan: ScanInfo::default(),
-        summary: Default::default(),
-        findings: Vec::new(),
-        passed: Vec::new(),
-        unknown: Vec::new(),
-        errors: Vec::new(),
-        exceptions: Vec::new(),
+        ..ScanResult::default()
     };
 
     for (name, result) in results {

@@ -505,17 +505,7 @@ mod tests {
             root: PathBuf::from("/repo"),
             cwd: PathBuf::from("/repo/k8s"),
         };
-        let result = ScanResult {
-            schema_version: "1".into(),
-            tool: crate::result::Tool::default(),
-            scan: crate::result::ScanInfo::default(),
-            summary: crate::result::Summary::default(),
-            findings: Vec::new(),
-            passed: Vec::new(),
-            unknown: Vec::new(),
-            errors: Vec::new(),
-            exceptions: Vec::new(),
-        };
+        let result = ScanResult::default();
         let uris = Uris::new(&result, Some(&base));
         let at = |file: &str| uris.location(file, None);
         assert_eq!(
@@ -539,17 +529,7 @@ mod tests {
 
     #[test]
     fn a_suppression_points_at_its_waiver_or_comment() {
-        let result = ScanResult {
-            schema_version: "1".into(),
-            tool: crate::result::Tool::default(),
-            scan: crate::result::ScanInfo::default(),
-            summary: crate::result::Summary::default(),
-            findings: Vec::new(),
-            passed: Vec::new(),
-            unknown: Vec::new(),
-            errors: Vec::new(),
-            exceptions: Vec::new(),
-        };
+        let result = ScanResult::default();
         let uris = Uris::new(&result, None);
         assert_eq!(
             place(".vouch.yaml:12", None, &uris),

@@ -14,12 +14,13 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
+    SourceSpan, SpanContents,
 };
 
 use super::{escape, limit};
 use crate::result::{AREAS, Finding, ScanResult, Severity};
+use crate::source::Excerpt;
 
 /// How many skipped files the summary lists by name.
 const SKIPPED_LISTED: usize = 10;
@@ -297,9 +298,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 /// The redacted lines of a finding, numbered as in the file.
 #[derive(Debug)]
 struct Snippet {
-    name: String,
-    text: String,
-    first_line: usize,
+    excerpt: Excerpt,
     /// Per line: the byte offset in `text`'s line of each character of the
     /// original line, and of its end (a marker is longer than the character).
     columns: Vec<Vec<usize>>,
@@ -323,16 +322,18 @@ impl Snippet {
             columns.push(starts);
         }
         Snippet {
-            name: sanitize(&f.file).into_owned(),
-            text: lines.join("\n"),
-            first_line,
+            excerpt: Excerpt {
+                name: sanitize(&f.file).into_owned(),
+                text: lines.join("\n"),
+                first_line,
+            },
             columns,
         }
     }
 
     /// The byte offset of a 1-based line and char column, clamped to the line.
     fn offset(&self, line: usize, column: usize) -> Option<usize> {
-        let index = line.checked_sub(self.first_line)?;
+        let index = line.checked_sub(self.excerpt.first_line)?;
         let starts = self.columns.get(index)?;
         let before: usize = self.columns[..index]
             .iter()
@@ -343,7 +344,7 @@ impl Snippet {
     }
 
     fn span_of(&self, f: &Finding) -> Option<SourceSpan> {
-        if self.text.is_empty() {
+        if self.excerpt.text.is_empty() {
             return None;
         }
         let start = self.offset(f.line, f.column)?;
@@ -356,7 +357,7 @@ impl Snippet {
                 start,
                 (end - start)
                     .max(1)
-                    .min(self.text.len().saturating_sub(start).max(1)),
+                    .min(self.excerpt.text.len().saturating_sub(start).max(1)),
             )
                 .into(),
         )
@@ -370,15 +371,7 @@ impl SourceCode for Snippet {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.first_line - 1,
-            inner.column(),
-            inner.line_count(),
-        )))
+        self.excerpt.read_span(span, before, after)
     }
 }
 
@@ -441,7 +434,7 @@ mod tests {
         let snippet = Snippet::new(&f);
         let span = snippet.span_of(&f).expect("a span");
         assert_eq!(
-            &snippet.text[span.offset()..span.offset() + span.len()],
+            &snippet.excerpt.text[span.offset()..span.offset() + span.len()],
             "B"
         );
     }
