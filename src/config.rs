@@ -189,10 +189,15 @@ struct Problems<'a> {
 impl Problems<'_> {
     fn add(&mut self, span: Span, message: String, help: Option<String>) {
         let line = SourceFile::new(self.name, self.text).line_col(span.start).0;
+        // The file is quoted with its secrets hidden (a config may hold one by mistake).
+        let glue = crate::engine::secrets::SecretsGlue::builtin();
+        let message = glue.redact_text(&message);
+        let (shown, secrets) = glue.shown_source(self.text);
+        let (start, end) = (secrets.map_offset(span.start), secrets.map_offset(span.end));
         self.list.push(ConfigProblem {
             message,
-            src: NamedSource::new(self.name, self.text.to_string()),
-            span: (span.start, span.len()).into(),
+            src: NamedSource::new(self.name, shown),
+            span: (start, end.saturating_sub(start)).into(),
             help,
             line,
         });

@@ -36,6 +36,7 @@ const POSITIVES: &[Expected] = &[
     ("aws-secret-access-key.ini", "aws-secret-access-key", "aws", "secret-access-key", CLOUD, 3, 40),
     ("aws-temporary-access-key-id.json", "aws-temporary-access-key-id", "aws", "temporary-access-key-id", CLOUD, 3, 20),
     ("azure-ad-client-secret.yaml", "azure-ad-client-secret", "azure", "client-secret", CLOUD, 3, 40),
+    ("azure-ai-services-key.env", "azure-ai-services-key", "azure-openai", "ai-services", AI, 2, 84),
     ("azure-openai-key.tf", "azure-openai-key", "azure-openai", "api", AI, 4, 32),
     ("azure-storage-account-key.tf", "azure-storage-account-key", "azure", "storage-account-key", CLOUD, 3, 88),
     ("azure-storage-connection-string-key.env", "azure-storage-connection-string-key", "azure", "storage-account-key", CLOUD, 1, 88),
@@ -75,6 +76,10 @@ const POSITIVES: &[Expected] = &[
     ("replicate-api-token.env", "replicate-api-token", "replicate", "api", AI, 1, 40),
     ("slack-app-token.env", "slack-app-token", "slack", "app", CLOUD, 1, 98),
     ("slack-bot-token.py", "slack-bot-token", "slack", "bot", CLOUD, 1, 56),
+    ("slack-config-access-token.sh", "slack-config-access-token", "slack", "config-access", CLOUD, 2, 162),
+    ("slack-config-refresh-token.env", "slack-config-refresh-token", "slack", "config-refresh", CLOUD, 1, 153),
+    ("slack-legacy-token.txt", "slack-legacy-token", "slack", "legacy", CLOUD, 2, 110),
+    ("slack-legacy-workspace-token.yaml", "slack-legacy-workspace-token", "slack", "legacy-workspace", CLOUD, 2, 80),
     ("slack-user-token.env", "slack-user-token", "slack", "user", CLOUD, 1, 77),
     ("slack-webhook-url.yaml", "slack-webhook-url", "slack", "webhook", CLOUD, 3, 81),
     ("stripe-restricted-key.env", "stripe-restricted-key", "stripe", "restricted", CLOUD, 1, 107),
@@ -199,10 +204,26 @@ fn ambiguous_shapes_need_their_context() {
     let span = secrets.find_keys(&text)[0].span;
     let hex = &text[span.start..span.end];
 
-    let far = format!("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n\n\n\nchecksum={hex}\n");
+    let far = format!("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n\n\n\napi_key={hex}\n");
     assert!(secrets.find_keys(&far).is_empty());
-    let near = format!("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n\nchecksum={hex}\n");
+    let near = format!("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n\napi_key={hex}\n");
     assert_eq!(secrets.find_keys(&near)[0].pattern, "azure-openai-key");
+    let upper = near.replace(hex, &hex.to_ascii_uppercase());
+    assert_eq!(secrets.find_keys(&upper)[0].pattern, "azure-openai-key");
+    // Near the name but assigned to something else: an id, a checksum.
+    for name in ["AZURE_OPENAI_TRACE_ID=", "checksum=", "deployment: "] {
+        let text = format!("AZURE_OPENAI_ENDPOINT=https://x.openai.azure.com/\n{name}{hex}\n");
+        assert!(secrets.find_keys(&text).is_empty(), "{name}");
+    }
+
+    // B10: a Mistral model name beside a request id is no Mistral key.
+    let mistral = fixture("keys/mistral-api-key.env");
+    let span = secrets.find_keys(&mistral)[0].span;
+    let token = &mistral[span.start..span.end];
+    let model = format!("model: mistral-large-latest\nrequest_id: {token}\n");
+    assert!(secrets.find_keys(&model).is_empty());
+    let key = format!("model: mistral-large-latest\napiKey: \"{token}\"\n");
+    assert_eq!(secrets.find_keys(&key)[0].pattern, "mistral-api-key");
 
     let aws = fixture("keys/aws-secret-access-key.ini");
     let secret = secrets.find_keys(&aws)[1].span;
@@ -214,6 +235,14 @@ fn ambiguous_shapes_need_their_context() {
     );
     assert_eq!(
         secrets.find_keys(&format!("AWS_SECRET_ACCESS_KEY={secret}\n"))[0].pattern,
+        "aws-secret-access-key"
+    );
+    // B9: in a provider block, with the region line between.
+    let provider = format!(
+        "provider \"aws\" {{\n  region     = \"us-east-1\"\n  secret_key = \"{secret}\"\n}}\n"
+    );
+    assert_eq!(
+        secrets.find_keys(&provider)[0].pattern,
         "aws-secret-access-key"
     );
 }
@@ -426,13 +455,17 @@ fn redaction_format_and_fingerprint() {
         fp.chars()
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
     );
-    assert_eq!(fingerprint(key), fp, "the fingerprint is stable");
-    assert!(digest(key).starts_with(&fp));
     assert_eq!(
-        fingerprint("abc"),
-        "ba7816",
-        "first 6 hex digits of SHA-256"
+        fingerprint(key),
+        fp,
+        "the fingerprint is stable within a run"
     );
+    // A7: keyed, so the printed digits are not the value's plain SHA-256,
+    // which anyone could compute for every short password.
+    assert_eq!(digest("abc").len(), 64);
+    assert!(digest("abc").starts_with("ba7816"));
+    assert_ne!(fingerprint("abc"), "ba7816");
+    assert_ne!(&digest(key)[..6], fp);
 
     let pem = fixture("keys/pem-rsa-private-key.pem");
     let m = &secrets.find_keys(&pem)[0];

@@ -258,7 +258,7 @@ pub const OPS: [&str; 24] = [
 ];
 
 /// The named detectors the engine provides.
-pub const DETECTORS: [&str; 3] = ["secret_keys", "key_reuse", "not_gitignored"];
+pub const DETECTORS: &[&str] = crate::engine::detectors::NAMES;
 
 /// Compiles conditions with a rule's params at hand.
 pub struct Compiler<'a> {

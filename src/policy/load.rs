@@ -189,10 +189,15 @@ impl Loader {
         if repeated {
             return;
         }
+        // The file is quoted with its secrets hidden: it may be a scanned file given by mistake.
+        let glue = crate::engine::secrets::SecretsGlue::builtin();
+        let message = glue.redact_text(&message);
+        let (shown, secrets) = glue.shown_source(&source.text);
+        let (start, end) = (secrets.map_offset(span.start), secrets.map_offset(span.end));
         self.problems.push(PolicyProblem {
             message,
-            src: NamedSource::new(&source.name, source.text.clone()),
-            span: (span.start, span.len()).into(),
+            src: NamedSource::new(&source.name, shown),
+            span: (start, end.saturating_sub(start)).into(),
             help,
             file: source.name.clone(),
             line,

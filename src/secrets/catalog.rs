@@ -67,6 +67,11 @@ pub struct KeyPattern {
     /// A regex that must match near the key, for shapes that are ambiguous alone.
     #[serde(default)]
     pub near: Option<Near>,
+    /// A regex that the text before the key on its own line must match: the
+    /// name it is assigned to (`MISTRAL_API_KEY=`), for shapes that a provider's
+    /// name nearby does not settle alone (a model name beside a request id).
+    #[serde(default)]
+    pub assigned_to: Option<String>,
     /// The non-secret prefix that names the key type and is kept in redaction.
     #[serde(default)]
     pub public_prefix: Option<String>,
@@ -167,8 +172,14 @@ pub struct PlaceholderRules {
     #[serde(default)]
     pub contains: Vec<String>,
     /// Regexes for references and templates, resolved somewhere else than the file.
+    /// A match anywhere in a value makes it a placeholder, unless `literal_inside` says otherwise.
     #[serde(default)]
     pub references: Vec<String>,
+    /// Regexes with a `literal` group: a part of a value that stays literal even beside a
+    /// reference (the default of `${VAR:-literal}`, the password of `scheme://user:pw@${HOST}`).
+    /// A value where such a part is no placeholder is no placeholder either.
+    #[serde(default)]
+    pub literal_inside: Vec<String>,
     /// Vendors' documented example keys, exactly.
     #[serde(default)]
     pub examples: Vec<String>,

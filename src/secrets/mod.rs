@@ -5,13 +5,14 @@
 //! placeholder rules. Those are policy data, a [`SecretCatalog`] loaded from
 //! `policies/secrets.yaml`; [`Secrets::compile`] turns a catalogue into
 //! regexes once, and the engine calls [`Secrets`] for every file. Redaction
-//! lives here too ([`redact`], [`Secrets::redact_text`]) so that the code that
-//! knows what a secret is also decides how it may be shown.
+//! lives here too ([`redact`], [`SecretSpans`], [`Secrets::text_spans`]) so
+//! that the code that knows what a secret is also decides how it may be shown.
 
 mod catalog;
 mod detect;
 mod placeholder;
 mod redact;
+mod spans;
 mod values;
 
 use std::collections::HashSet;
@@ -21,12 +22,13 @@ pub use catalog::{
     Boundary, CatalogMetadata, KeyPattern, KeySet, NameRules, Near, PlaceholderRules,
     SecretCatalog, ValueRules,
 };
-pub use redact::{digest, fingerprint, redact};
+pub use redact::{FINGERPRINT_KEY_VAR, digest, fingerprint, redact, without_fingerprints};
+pub use spans::{SecretSpan, SecretSpans};
 
 use crate::source::Span;
 use detect::{CompiledPattern, Hit, resolve_overlaps};
-use placeholder::Placeholders;
-use redact::{Slot, splice};
+use placeholder::{Placeholders, unquote};
+use redact::Slot;
 use values::{Names, Values};
 
 /// A key found in text by [`Secrets::find_keys`]. It never holds the key itself.
@@ -125,27 +127,44 @@ impl Secrets {
     }
 
     /// `text` with every detected key, and every literal assigned to a secret-like name,
-    /// replaced by its redaction. For snippets and context lines in reports and diagnostics.
+    /// replaced by its redaction. For texts shown whole: messages' values, error sources.
     ///
     /// Wider than ISO-003 on purpose: any non-placeholder value under a secret-like
     /// name is hidden, however short or regular, because a report must never show it.
     pub fn redact_text(&self, text: &str) -> String {
-        self.redact_text_with(text, &[])
+        self.text_spans(text).show_all(text)
     }
 
     /// As [`Secrets::redact_text`], and also hides the given spans of `text`: values the
-    /// caller knows are secret from structure a snippet does not show (a Terraform
-    /// `default` inside `variable "db_password"`). Spans not on char boundaries are ignored.
+    /// caller knows are secret from structure the text does not show.
     pub fn redact_text_with(&self, text: &str, known: &[Span]) -> String {
-        let mut ranges: Vec<(Range<usize>, Option<&str>)> = known
+        let mut spans = SecretSpans::default();
+        for s in known
             .iter()
-            .filter(|s| s.end <= text.len() && s.start < s.end)
-            .map(|s| (s.start..s.end, None))
-            .collect();
+            .filter(|s| s.start < s.end && s.end <= text.len())
+        {
+            let value = text.get(s.start..s.end).unwrap_or_default();
+            spans.add(text, s.start..s.end, redact(unquote(value), None));
+        }
+        spans.extend(text, self.text_spans(text));
+        spans.show_all(text)
+    }
 
+    /// The secret spans of `text` that the text alone reveals: every detected
+    /// key (a PEM block over many lines, a key whose `near` words stand on
+    /// another line), and every non-placeholder value the `assignments` regexes
+    /// find under a secret-like name (or under none, for URL passwords and
+    /// bearer tokens). Run it on a whole file, not on a line, so that neither
+    /// kind is cut in two.
+    pub fn text_spans(&self, text: &str) -> SecretSpans {
+        let mut spans = SecretSpans::default();
         for hit in self.hits(text) {
             let prefix = self.patterns[hit.pattern].public_prefix.as_deref();
-            push_unless_overlapping(&mut ranges, hit.start..hit.end, prefix);
+            spans.add(
+                text,
+                hit.start..hit.end,
+                redact(&text[hit.start..hit.end], prefix),
+            );
         }
         // A placeholder claims its range without being redacted, so that a later,
         // looser slot cannot pick a fragment of it (`${DB_PASSWORD` without its `}`).
@@ -155,13 +174,26 @@ impl Secrets {
                 if !name.is_none_or(|n| self.is_secret_name(n)) || overlaps(&claimed, &range) {
                     continue;
                 }
-                if !self.is_placeholder(&text[range.clone()]) {
-                    push_unless_overlapping(&mut ranges, range.clone(), None);
+                let value = &text[range.clone()];
+                if !self.is_placeholder(value) && !spans.overlaps(&range) {
+                    spans.add(text, range.clone(), redact(unquote(value), None));
                 }
                 claimed.push(range);
             }
         }
-        splice(text, ranges)
+        spans
+    }
+
+    /// The redacted form of one secret value: the key's own redaction when the
+    /// value is exactly one key of a known shape, else length and fingerprint
+    /// of the value without its quotes.
+    pub fn redact_value(&self, value: &str) -> String {
+        let value = unquote(value);
+        let keys = self.find_keys(value);
+        match keys.as_slice() {
+            [one] if one.span.len() == value.len() => one.redacted.clone(),
+            _ => redact(value, None),
+        }
     }
 
     /// How many key patterns the catalogue has.
@@ -178,20 +210,6 @@ impl Secrets {
             .flat_map(|(i, p)| p.hits(i, text, &self.placeholders))
             .collect();
         resolve_overlaps(hits)
-    }
-}
-
-/// Adds `range` unless it overlaps a range already chosen (earlier choices win).
-fn push_unless_overlapping<'a>(
-    ranges: &mut Vec<(Range<usize>, Option<&'a str>)>,
-    range: Range<usize>,
-    prefix: Option<&'a str>,
-) {
-    if !ranges
-        .iter()
-        .any(|(r, _)| r.start < range.end && range.start < r.end)
-    {
-        ranges.push((range, prefix));
     }
 }
 

@@ -2,15 +2,26 @@
 //!
 //! A redacted key keeps what a reader needs and nothing that grants access:
 //! the public prefix that names the key type (`sk-proj-`), the length, and a
-//! short fingerprint so two leaks of one key can be matched across files and
-//! reports — `sk-proj-…(164 chars, #3fa2c1)`. Every renderer, log line and
-//! error message goes through [`redact`]; snippets of scanned text go through
-//! [`super::Secrets::redact_text`], which uses the helpers here.
+//! short fingerprint so two leaks of one key can be matched within a report —
+//! `sk-proj-…(164 chars, #3fa2c1)`. Every renderer, log line and error message
+//! goes through [`redact`], by way of [`super::SecretSpans`].
+//!
+//! The fingerprint is keyed: the first 6 hex digits of an HMAC-SHA256 under a
+//! key drawn at random once per run (or taken from `VOUCH_FINGERPRINT_KEY`).
+//! An unkeyed hash of a weak password can be reversed by trying every short
+//! string or a dictionary; without the key, the printed digits say nothing
+//! about the value. [`digest`] stays an unkeyed SHA-256 for comparisons made
+//! in memory (ISO-004), and is never printed.
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
+
+/// The environment variable that fixes the fingerprint key, so that reports of
+/// several runs (shards of one audit) can be matched. Keep its value secret.
+pub const FINGERPRINT_KEY_VAR: &str = "VOUCH_FINGERPRINT_KEY";
 
 /// The printable form of `secret`: public prefix, length in characters, fingerprint.
 ///
@@ -25,23 +36,90 @@ pub fn redact(secret: &str, public_prefix: Option<&str>) -> String {
     format!("{prefix}…({length} chars, #{})", fingerprint(secret))
 }
 
-/// The first 6 hex digits of the SHA-256 of `secret`: stable, so two leaks of one key match,
-/// and too short to confirm a guess of a random key.
+/// The first 6 hex digits of the keyed HMAC-SHA256 of `secret`: the same for
+/// one value throughout a run, so two leaks of one key match, and meaningless
+/// without the run's key, so it cannot confirm a guess.
 pub fn fingerprint(secret: &str) -> String {
-    let mut hex = digest(secret);
+    let mac = hmac_sha256(run_key(), secret.as_bytes());
+    let mut hex = to_hex(&mac[..3]);
     hex.truncate(6);
     hex
 }
 
-/// The full SHA-256 of `secret` in hex, for comparing values (ISO-004) without keeping them.
+/// The full, unkeyed SHA-256 of `secret` in hex, for comparing values
+/// (ISO-004) without keeping them. Never printed: it can be reversed for weak values.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&Sha256::digest(secret.as_bytes()))
 }
 
-/// A regex that finds a value in a snippet, optionally with the name it is assigned to.
+/// `text` with every `, #xxxxxx)` fingerprint of a redaction removed: what a
+/// finding's stable identity (its baseline fingerprint) may be built from,
+/// since the printed fingerprint changes from run to run.
+pub fn without_fingerprints(text: &str) -> String {
+    static FP: OnceLock<Regex> = OnceLock::new();
+    let re = FP.get_or_init(|| Regex::new(r"…\((\d+) chars, #[0-9a-f]{6}\)").expect("valid regex"));
+    re.replace_all(text, "…($1 chars)").into_owned()
+}
+
+/// The key of this run: from [`FINGERPRINT_KEY_VAR`] when it is set, else random.
+fn run_key() -> &'static [u8; 32] {
+    static KEY: OnceLock<[u8; 32]> = OnceLock::new();
+    KEY.get_or_init(|| {
+        if let Some(value) = std::env::var_os(FINGERPRINT_KEY_VAR).filter(|v| !v.is_empty()) {
+            return Sha256::digest(value.as_encoded_bytes()).into();
+        }
+        let mut key = [0u8; 32];
+        if getrandom::fill(&mut key).is_err() {
+            key = fallback_key();
+        }
+        key
+    })
+}
+
+/// A key when the operating system gives no random bytes: std's per-process
+/// random hasher keys, the time and the process id, hashed together.
+fn fallback_key() -> [u8; 32] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut seed = Sha256::new();
+    for i in 0..4u64 {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(i);
+        seed.update(h.finish().to_le_bytes());
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    seed.update(now.to_le_bytes());
+    seed.update(std::process::id().to_le_bytes());
+    seed.finalize().into()
+}
+
+/// HMAC-SHA256 (RFC 2104) of `message` under `key`.
+fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A regex that finds a value in a text, optionally with the name it is assigned to.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
     regex: Regex,
@@ -77,29 +155,6 @@ impl Slot {
     }
 }
 
-/// `text` with each range replaced by the redaction of what it covers.
-///
-/// Ranges must not overlap; each comes with the public prefix to keep.
-pub(crate) fn splice(text: &str, mut ranges: Vec<(Range<usize>, Option<&str>)>) -> String {
-    ranges.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (range, prefix) in ranges {
-        let fits = range.start >= at
-            && range.end <= text.len()
-            && text.is_char_boundary(range.start)
-            && text.is_char_boundary(range.end);
-        if !fits {
-            continue;
-        }
-        out.push_str(&text[at..range.start]);
-        out.push_str(&redact(&text[range.clone()], prefix));
-        at = range.end;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,19 +183,37 @@ mod tests {
     }
 
     #[test]
-    fn digest_is_sha256_hex() {
-        assert_eq!(
-            digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert_eq!(fingerprint("abc"), "ba7816");
+    fn the_fingerprint_is_keyed_not_a_plain_hash() {
+        // The unkeyed SHA-256 of "abc" starts ba7816; the printed one must not
+        // (a 1 in 16 million coincidence at most).
+        assert_eq!(&digest("abc")[..6], "ba7816");
+        assert_ne!(fingerprint("abc"), "ba7816");
+        assert_eq!(fingerprint("abc"), fingerprint("abc"));
+        assert_ne!(fingerprint("abc"), fingerprint("abd"));
     }
 
     #[test]
-    fn splice_replaces_ranges_in_order() {
-        let text = "a=SECRET1 b=SECRET2";
-        let out = splice(text, vec![(12..19, None), (2..9, Some("SE"))]);
-        let (f1, f2) = (fingerprint("SECRET1"), fingerprint("SECRET2"));
-        assert_eq!(out, format!("a=SE…(7 chars, #{f1}) b=…(7 chars, #{f2})"));
+    fn hmac_matches_rfc_4231() {
+        // RFC 4231, test case 2.
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            to_hex(&mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // Test case 6: a key longer than the block is hashed first.
+        let mac = hmac_sha256(
+            &[0xaa; 131],
+            b"Test Using Larger Than Block-Size Key - Hash Key First",
+        );
+        assert_eq!(
+            to_hex(&mac),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+    }
+
+    #[test]
+    fn fingerprints_are_stripped_for_stable_identities() {
+        let shown = format!("a {} b", redact("hunter2hunter2", Some("hun")));
+        assert_eq!(without_fingerprints(&shown), "a hun…(14 chars) b");
     }
 }
