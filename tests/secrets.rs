@@ -125,7 +125,10 @@ fn every_key_fixture_gives_exactly_its_matches() {
             assert_eq!(line_of(&text, m.span.start), line, "{file}: {id}");
             assert_eq!(m.span.len(), len, "{file}: {id}");
             let key = &text[m.span.start..m.span.end];
-            assert_eq!(m.fingerprint, fingerprint(key), "{file}");
+            assert!(m.redacted.contains(&m.fingerprint), "{file}");
+            if !key.contains(['\n', '\\']) {
+                assert_eq!(m.fingerprint, fingerprint(key), "{file}");
+            }
             assert!(!m.redacted.contains(key), "{file}: redaction shows the key");
         }
     }
@@ -473,6 +476,19 @@ fn redaction_format_and_fingerprint() {
         m.redacted
             .starts_with("-----BEGIN RSA PRIVATE KEY-----…(868 chars, #")
     );
+}
+
+#[test]
+fn a_pem_block_has_one_fingerprint_however_it_is_written() {
+    let secrets = support::secrets();
+    let pem = fixture("keys/pem-rsa-private-key.pem");
+    let plain = secrets.find_keys(&pem)[0].redacted.clone();
+    let block: String = pem.lines().map(|l| format!("    {l}\r\n")).collect();
+    let yaml = format!("stringData:\n  tls.key: |\n{block}");
+    let json = format!("{{\"key\": \"{}\"}}", pem.trim_end().replace('\n', "\\n"));
+    assert_eq!(secrets.find_keys(&yaml)[0].redacted, plain);
+    assert_eq!(secrets.find_keys(&json)[0].redacted, plain);
+    assert_eq!(secrets.redact_text(&yaml).matches(&plain).count(), 1);
 }
 
 #[test]

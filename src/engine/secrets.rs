@@ -191,7 +191,14 @@ impl SecretsGlue {
         let mut spans = self.text_spans(text);
         let add = |spans: &mut SecretSpans, node: &Node, plain: &str| {
             let inner = inner_span(text, node.span);
-            spans.add(text, inner.start..inner.end, self.redact_value(plain));
+            let range = inner.start..inner.end;
+            let shown = self.redact_value(plain);
+            // The text already hides this very secret, and more precisely
+            // (the key inside a heredoc, without its `<<EOT` markers).
+            if spans.overlapping(&range).any(|s| s.shown == shown) {
+                return;
+            }
+            spans.prefer(text, range, shown);
         };
         for res in &file.resources {
             for named in named_strings(res) {

@@ -100,8 +100,8 @@ impl Secrets {
                     provider: p.provider.clone(),
                     class: p.class.clone(),
                     set: p.set,
-                    redacted: redact(key, p.public_prefix.as_deref()),
-                    fingerprint: fingerprint(key),
+                    redacted: redact(&canonical(key), p.public_prefix.as_deref()),
+                    fingerprint: fingerprint(&canonical(key)),
                 }
             })
             .collect()
@@ -160,11 +160,8 @@ impl Secrets {
         let mut spans = SecretSpans::default();
         for hit in self.hits(text) {
             let prefix = self.patterns[hit.pattern].public_prefix.as_deref();
-            spans.add(
-                text,
-                hit.start..hit.end,
-                redact(&text[hit.start..hit.end], prefix),
-            );
+            let key = canonical(&text[hit.start..hit.end]);
+            spans.add(text, hit.start..hit.end, redact(&key, prefix));
         }
         // A placeholder claims its range without being redacted, so that a later,
         // looser slot cannot pick a fragment of it (`${DB_PASSWORD` without its `}`).
@@ -211,6 +208,22 @@ impl Secrets {
             .collect();
         resolve_overlaps(hits)
     }
+}
+
+/// A key as one value, however it was written: a key over several lines (a
+/// PEM block) with each line's indentation and `\r` removed and JSON `\n`
+/// escapes resolved, so the block in a `.pem` file, in a YAML `|` scalar and
+/// in a service-account JSON has one length and one fingerprint.
+fn canonical(key: &str) -> std::borrow::Cow<'_, str> {
+    if !key.contains(['\n', '\\']) {
+        return key.into();
+    }
+    let key = key.replace("\\r\\n", "\n").replace("\\n", "\n");
+    key.lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into()
 }
 
 /// Whether `range` overlaps any of `ranges`.

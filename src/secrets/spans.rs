@@ -64,6 +64,17 @@ impl SecretSpans {
         self.spans.insert(at, SecretSpan { range, shown });
     }
 
+    /// As [`SecretSpans::add`], except that a span already there with exactly
+    /// this range takes this `shown` (structure knows a value better than its
+    /// text: the key a base64 string decodes to).
+    pub fn prefer(&mut self, text: &str, range: Range<usize>, shown: String) {
+        let range = char_range(text, range);
+        match self.spans.iter_mut().find(|s| s.range == range) {
+            Some(same) => same.shown = shown,
+            None => self.add(text, range, shown),
+        }
+    }
+
     /// Adds every span of `other`, found on the same text.
     pub fn extend(&mut self, text: &str, other: SecretSpans) {
         for s in other.spans {
