@@ -301,6 +301,12 @@ fn placeholder_forms_are_placeholders() {
         "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/k)",
         "value2",
         "foo",
+        "changeit",
+        "$$REDIS_PASSWORD",
+        "<<-EOT",
+        "${DB_PASSWORD:-}",
+        "${DB_PASSWORD:-${FALLBACK}}",
+        "postgres://app:${DB_PASSWORD}@${DB_HOST}/app",
     ];
     for p in placeholders {
         assert!(secrets.is_placeholder(p), "{p:?} should be a placeholder");
@@ -317,6 +323,10 @@ fn real_looking_values_are_not_placeholders() {
         "Aa123456!",
         "k8s-goat-9f3c",
         "Password_1234",
+        // B13: a literal beside a reference is still written in the file
+        "${DB_PASSWORD:-Xq7vL2pR9sT4}",
+        "postgres://app:Xq7vL2pR9s@${DB_HOST}/app",
+        "redis://:Xq7vL2pR9s@${REDIS_HOST}:6379",
     ] {
         assert!(!secrets.is_placeholder(v), "{v:?} is not a placeholder");
     }
@@ -356,6 +366,23 @@ fn secret_like_names() {
         "AZURE_STORAGE_CONNECTION_STRING",
         "HF_TOKEN",
         "auth",
+        // B13: short forms and words run together
+        "PGPASSWORD",
+        "DB_PASS",
+        "REDIS_PASS",
+        "SMTP_PASS",
+        "RABBITMQ_DEFAULT_PASS",
+        "POSTGRES_PW",
+        "WEBPASSWORD",
+        "ADMINPASSWORD",
+        "AUTHTOKEN",
+        "ACCESSTOKEN",
+        "SECRETKEY",
+        "PRIVATEKEY",
+        "PASSWORD1",
+        "GITHUB_PAT",
+        "DBPassword",
+        "requirepass",
     ];
     for n in secret {
         assert!(secrets.is_secret_name(n), "{n:?} should be secret-like");
@@ -384,6 +411,12 @@ fn secret_like_names() {
         "private_key_path",
         "",
         "credentials_validity_in_ms",
+        // B11: KMS keys and SSM parameter names with acronyms run together
+        "SecretsManagerDomainCredentialsSecretsKMSKey",
+        "EBSKMSKey",
+        "SSMKey",
+        "pass_through",
+        "NextToken",
     ];
     for n in not_secret {
         assert!(
@@ -573,6 +606,38 @@ fn redact_text_hides_values_under_secret_names() {
             "-H 'Authorization: Bearer Q7vL2pR9sT4wX8zB1c'",
             "Bearer ",
             "Q7vL2pR9sT4wX8zB1c",
+        ),
+        // A6: forms that once showed a password in a snippet.
+        ("mysql -uroot -pQ7vL2pR9 app", "-p", "Q7vL2pR9"),
+        ("<password>Q7vL2pR9</password>", "<password>", "Q7vL2pR9"),
+        (
+            "define('DB_PASSWORD', 'Q7vL2pR9');",
+            "define('DB_PASSWORD', '",
+            "Q7vL2pR9",
+        ),
+        ("curl -u admin:Q7vL2pR9 https://h", "admin:", "Q7vL2pR9"),
+        ("redis-cli -h cache -a Q7vL2pR9", "-a ", "Q7vL2pR9"),
+        ("PGPASSWORD=Q7vL2pR9 psql", "PGPASSWORD=", "Q7vL2pR9"),
+        ("DB_PASSWORD Q7vL2pR9", "DB_PASSWORD ", "Q7vL2pR9"),
+        (
+            "token Q7vL2pR9sT4wX8zB1cD5eF",
+            "token ",
+            "Q7vL2pR9sT4wX8zB1cD5eF",
+        ),
+        (
+            "REDIS_URL=redis://:Q7vL2pR9@cache:6379",
+            "redis://:",
+            "Q7vL2pR9",
+        ),
+        (
+            "args: [\"--password\", \"Q7vL2pR9\"]",
+            "\"--password\", \"",
+            "Q7vL2pR9",
+        ),
+        (
+            "X_API_URL=https://x.blob.core.windows.net/c?sv=1&sig=Q7vL2pR9sT4",
+            "sig=",
+            "Q7vL2pR9sT4",
         ),
     ];
     for (line, kept, secret) in cases {
