@@ -54,15 +54,23 @@ impl EnvMap {
 /// The environment named by a word of `text`, split at `/ . _ -`.
 pub fn from_words(text: &str) -> Option<Environment> {
     // Later words are more specific: `prod/app/.env.development` is development.
-    text.rsplit(['/', '\\', '.', '_', '-']).find_map(|word| {
+    // `local` only says where a file is used (`.env.production.local` is a
+    // developer's override of production), so it counts when no other word does.
+    let mut local = false;
+    let named = text.rsplit(['/', '\\', '.', '_', '-']).find_map(|word| {
         match word.to_ascii_lowercase().as_str() {
             "prod" | "production" | "prd" => Some(Environment::Production),
             "staging" | "stage" | "stg" | "preprod" | "uat" => Some(Environment::Staging),
-            "dev" | "development" | "develop" | "local" => Some(Environment::Development),
+            "dev" | "development" | "develop" => Some(Environment::Development),
             "test" | "testing" | "qa" => Some(Environment::Test),
+            "local" => {
+                local = true;
+                None
+            }
             _ => None,
         }
-    })
+    });
+    named.or(local.then_some(Environment::Development))
 }
 
 #[cfg(test)]
@@ -90,6 +98,11 @@ mod tests {
         );
         assert_eq!(map.resolve("k8s/api.yaml", None), Environment::Unknown);
         assert_eq!(map.resolve("products/api.yaml", None), Environment::Unknown);
+        assert_eq!(
+            map.resolve(".env.production.local", None),
+            Environment::Production
+        );
+        assert_eq!(map.resolve(".env.local", None), Environment::Development);
     }
 
     #[test]
