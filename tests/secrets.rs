@@ -681,6 +681,24 @@ fn redact_text_leaves_placeholders_and_plain_settings() {
 }
 
 #[test]
+fn standalone_random_tokens_are_hidden_in_file_text_but_names_are_not() {
+    let secrets = support::secrets();
+    let text = "OPENAI_API_KEY=x\nJDUFAKEpQrKd4W6Udw7wq8Vt2x9Zp4Lm\n\
+        BucketNotificationsHandler050a0587b7544547bf325f094a3db834:\n\
+        image: nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n\
+        role: MyFunctionServiceRole3C357FF2AB12\n\
+        sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n";
+    let spans = secrets.standalone_spans(text);
+    let hidden: Vec<&str> = spans.iter().map(|s| &text[s.range.clone()]).collect();
+    assert_eq!(hidden, ["JDUFAKEpQrKd4W6Udw7wq8Vt2x9Zp4Lm"]);
+    // Names in messages go through redact_text, which leaves such tokens alone.
+    assert_eq!(
+        secrets.redact_text("JDUFAKEpQrKd4W6Udw7wq8Vt2x9Zp4Lm"),
+        "JDUFAKEpQrKd4W6Udw7wq8Vt2x9Zp4Lm"
+    );
+}
+
+#[test]
 fn redact_text_with_hides_known_spans() {
     let secrets = support::secrets();
     let text = "variable \"db_password\" {\n  default = \"plain-but-secret\"\n}\n";

@@ -189,11 +189,13 @@ fn secret_assignments(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
         Some(paths) => named_strings_within(res, &paths),
         None => named_strings(res),
     };
+    let text = &ctx.project.file(ctx.at).source.text;
     let mut hits: Vec<Hit> = Vec::new();
     for Named { name, node, value } in named {
         let secret = secrets.is_secret_name(name)
             && secrets.looks_like_secret_value(value)
-            && secrets.find_keys(value).is_empty();
+            && secrets.find_keys(value).is_empty()
+            && !key_in_context(ctx, text, node.span);
         if secret && !hits.iter().any(|h| h.span == node.span) {
             hits.push(Hit {
                 at: ctx.at,
@@ -205,6 +207,29 @@ fn secret_assignments(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
         }
     }
     Ok(verdict(hits))
+}
+
+/// Whether a key of a known shape stands in `span` when the lines around it
+/// are read too: a Mistral or AWS secret key is one only beside its name.
+fn key_in_context(ctx: &Ctx<'_>, text: &str, span: Span) -> bool {
+    const LINES: usize = 3;
+    let from = text[..span.start.min(text.len())]
+        .rmatch_indices('\n')
+        .nth(LINES)
+        .map_or(0, |(i, _)| i + 1);
+    let end = span.end.min(text.len());
+    let to = text[end..]
+        .match_indices('\n')
+        .nth(LINES)
+        .map_or(text.len(), |(i, _)| end + i);
+    let Some(window) = text.get(from..to) else {
+        return false;
+    };
+    ctx.project
+        .secrets()
+        .find_keys(window)
+        .iter()
+        .any(|k| overlap(Span::new(from + k.range.start, from + k.range.end), span))
 }
 
 /// ISO-015: command fields that pass a secret-like option a literal value

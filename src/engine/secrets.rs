@@ -219,13 +219,24 @@ impl SecretsGlue {
                 add(&mut spans, node, &plain);
             }
         }
+        // Last, so that a token already hidden by name keeps that redaction.
+        for s in self.secrets.standalone_spans(text).iter() {
+            if !spans.overlaps(&s.range) {
+                spans.add(text, s.range.clone(), s.shown.clone());
+            }
+        }
         spans
     }
 
     /// `text` (a policy or config file quoted in an error) with its secrets
     /// hidden, and the spans that map the original offsets into it.
     pub fn shown_source(&self, text: &str) -> (String, SecretSpans) {
-        let spans = self.text_spans(text);
+        let mut spans = self.text_spans(text);
+        for s in self.secrets.standalone_spans(text).iter() {
+            if !spans.overlaps(&s.range) {
+                spans.add(text, s.range.clone(), s.shown.clone());
+            }
+        }
         (spans.show_all(text), spans)
     }
 }

@@ -29,6 +29,10 @@ pub struct SecretCatalog {
     pub values: ValueRules,
     /// What is never a secret: references, templates, dummies, vendors' example keys.
     pub placeholders: PlaceholderRules,
+    /// When a token with no name at all is hidden in shown file text (a password
+    /// alone on a line, a second string on a broken line). Never reported.
+    #[serde(default)]
+    pub standalone: Option<StandaloneRules>,
     /// Regexes that find the values [`super::Secrets::redact_text`] must hide in a snippet.
     ///
     /// Each has a `value` group and may have a `name` group; with a name, the
@@ -157,6 +161,21 @@ pub struct ValueRules {
     /// Regexes for literals that are never secrets: numbers, versions, hostnames, ARNs…
     #[serde(default)]
     pub not_secret: Vec<String>,
+}
+
+/// Random-looking tokens hidden in shown file text whatever stands around them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandaloneRules {
+    /// A regex for one token; a token followed by `:` (a mapping key) is never hidden.
+    pub token: String,
+    /// Entropy (bits per character) the token must reach.
+    pub min_entropy: f64,
+    /// Upper-case letters, lower-case letters and digits it must each hold at least.
+    pub min_per_class: usize,
+    /// Largest share (0..1) of the token in runs of four or more lower-case
+    /// letters: above it the token reads as words (a generated resource name).
+    pub max_word_share: f64,
 }
 
 /// What counts as a placeholder. See `docs/secrets.md` for the reasons.

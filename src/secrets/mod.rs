@@ -20,7 +20,7 @@ use std::ops::Range;
 
 pub use catalog::{
     Boundary, CatalogMetadata, KeyPattern, KeySet, NameRules, Near, PlaceholderRules,
-    SecretCatalog, ValueRules,
+    SecretCatalog, StandaloneRules, ValueRules,
 };
 pub use redact::{FINGERPRINT_KEY_VAR, digest, fingerprint, redact, without_fingerprints};
 pub use spans::{SecretSpan, SecretSpans};
@@ -58,6 +58,14 @@ pub struct Secrets {
     values: Values,
     placeholders: Placeholders,
     slots: Vec<Slot>,
+    standalone: Option<Standalone>,
+}
+
+/// [`StandaloneRules`], compiled.
+#[derive(Debug, Clone)]
+struct Standalone {
+    token: regex::Regex,
+    rules: StandaloneRules,
 }
 
 impl Secrets {
@@ -84,6 +92,14 @@ impl Secrets {
             values: Values::compile(&catalog.values)?,
             placeholders: Placeholders::compile(&catalog.placeholders)?,
             slots,
+            standalone: match &catalog.standalone {
+                Some(rules) => Some(Standalone {
+                    token: regex::Regex::new(&rules.token)
+                        .map_err(|e| format!("standalone.token: {e}"))?,
+                    rules: rules.clone(),
+                }),
+                None => None,
+            },
         })
     }
 
@@ -181,6 +197,38 @@ impl Secrets {
         spans
     }
 
+    /// The random-looking tokens of `text` that stand alone, with no name to
+    /// judge them by (`standalone:` in the catalogue), as spans. Only for file
+    /// text that is shown: a generated resource name in a message is left alone.
+    pub fn standalone_spans(&self, text: &str) -> SecretSpans {
+        let mut spans = SecretSpans::default();
+        let Some(s) = &self.standalone else {
+            return spans;
+        };
+        let mut pos = 0;
+        while let Some(caps) = s.token.captures_at(text, pos) {
+            let Some(m) = caps.name("token").or_else(|| caps.get(0)) else {
+                break;
+            };
+            // Resume at the token's end: its trailing boundary may lead the next one.
+            pos = m.end().max(pos + 1);
+            let token = m.as_str();
+            let key_position = text[m.end()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':');
+            if !key_position && s.looks_random(token) && !self.is_placeholder(token) {
+                spans.add(text, m.range(), redact(token, None));
+            }
+            while pos < text.len() && !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+            if pos >= text.len() {
+                break;
+            }
+        }
+        spans
+    }
+
     /// The redacted form of one secret value: the key's own redaction when the
     /// value is exactly one key of a known shape, else length and fingerprint
     /// of the value without its quotes.
@@ -207,6 +255,37 @@ impl Secrets {
             .flat_map(|(i, p)| p.hits(i, text, &self.placeholders))
             .collect();
         resolve_overlaps(hits)
+    }
+}
+
+impl Standalone {
+    /// Whether `token` mixes the classes, is random enough and does not read as words.
+    fn looks_random(&self, token: &str) -> bool {
+        let count = |f: fn(&char) -> bool| token.chars().filter(f).count();
+        let (upper, lower, digits) = (
+            count(char::is_ascii_uppercase),
+            count(char::is_ascii_lowercase),
+            count(char::is_ascii_digit),
+        );
+        let min = self.rules.min_per_class;
+        if upper < min || lower < min || digits < min {
+            return false;
+        }
+        let mut words = 0;
+        let mut run = 0;
+        for c in token.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_lowercase() {
+                run += 1;
+            } else {
+                if run >= 4 {
+                    words += run;
+                }
+                run = 0;
+            }
+        }
+        let length = token.chars().count() as f64;
+        (words as f64) <= self.rules.max_word_share * length
+            && values::shannon_entropy(token) >= self.rules.min_entropy
     }
 }
 
