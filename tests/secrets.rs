@@ -61,7 +61,7 @@ const POSITIVES: &[Expected] = &[
     ("openai-key-other.sh", "openai-key-other", "openai", "unclassified", AI, 2, 103),
     ("openai-project-key.py", "openai-project-key", "openai", "project", AI, 4, 164),
     ("openai-service-account-key.yaml", "openai-service-account-key", "openai", "service-account", AI, 12, 167),
-    ("openai-user-key-legacy.md", "openai-user-key-legacy", "openai", "user", AI, 6, 51),
+    ("openai-user-key-legacy.md", "openai-user-key-legacy", "openai", "legacy-user", AI, 6, 51),
     ("openai-user-key.ipynb", "openai-user-key", "openai", "user", AI, 8, 164),
     ("openrouter-api-key.env", "openrouter-api-key", "openrouter", "api", AI, 1, 73),
     ("pem-dsa-private-key.pem", "pem-dsa-private-key", "pem", "dsa", CLOUD, 1, 868),

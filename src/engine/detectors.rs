@@ -137,10 +137,17 @@ fn secret_keys(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
 
     let mut hits: Vec<Hit> = Vec::new();
     for (region, decoded) in regions {
-        let text = decoded
-            .as_deref()
-            .unwrap_or_else(|| file.source.slice(region));
-        for key in secrets.find_keys(text) {
+        // A decoded string is read after the text before it on its line (its
+        // name), which a key that needs context may need: `azurestorageaccountkey:`.
+        let text = match &decoded {
+            Some(plain) => {
+                let source = &file.source.text;
+                let line_start = source[..region.start].rfind('\n').map_or(0, |i| i + 1);
+                format!("{}{plain}", &source[line_start..region.start])
+            }
+            None => file.source.slice(region).to_string(),
+        };
+        for key in secrets.find_keys(&text) {
             let wanted = (sets.is_empty() || sets.contains(&key.set))
                 && (classes.is_empty() || classes.contains(&key.class));
             // A key in decoded text is reported at its whole string, unless
