@@ -171,11 +171,6 @@ impl SecretsGlue {
         self.secrets.redact_text(text)
     }
 
-    /// `text` with every secret, and the `known` spans, replaced by their redaction.
-    pub fn redact_text_with(&self, text: &str, known: &[Span]) -> String {
-        self.secrets.redact_text_with(text, known)
-    }
-
     /// The secret spans of `text` that the text alone reveals.
     pub fn text_spans(&self, text: &str) -> SecretSpans {
         self.secrets.text_spans(text)

@@ -54,10 +54,14 @@ pub struct KeyMatch {
 #[derive(Debug, Clone)]
 pub struct Secrets {
     patterns: Vec<CompiledPattern>,
+    /// Every pattern's regex, to learn in one pass which can match a text.
+    any_pattern: regex::RegexSet,
     names: Names,
     values: Values,
     placeholders: Placeholders,
     slots: Vec<Slot>,
+    /// Every slot's regex, to skip in one pass the slots that cannot match.
+    any_slot: regex::RegexSet,
     standalone: Option<Standalone>,
 }
 
@@ -79,19 +83,25 @@ impl Secrets {
             }
             patterns.push(CompiledPattern::compile(p)?);
         }
-        let slots = catalog
+        let slots: Vec<Slot> = catalog
             .assignments
             .iter()
             .enumerate()
             .map(|(i, s)| Slot::compile(i, s))
             .collect::<Result<_, _>>()?;
 
+        let any_slot = regex::RegexSet::new(slots.iter().map(Slot::source))
+            .map_err(|e| format!("assignments: {e}"))?;
+        let any_pattern = regex::RegexSet::new(patterns.iter().map(CompiledPattern::regex_source))
+            .map_err(|e| format!("patterns: {e}"))?;
         Ok(Secrets {
+            any_pattern,
             patterns,
             names: Names::compile(&catalog.secret_names)?,
             values: Values::compile(&catalog.values)?,
             placeholders: Placeholders::compile(&catalog.placeholders)?,
             slots,
+            any_slot,
             standalone: match &catalog.standalone {
                 Some(rules) => Some(Standalone {
                     token: regex::Regex::new(&rules.token)
@@ -182,7 +192,12 @@ impl Secrets {
         // A placeholder claims its range without being redacted, so that a later,
         // looser slot cannot pick a fragment of it (`${DB_PASSWORD` without its `}`).
         let mut claimed: Vec<Range<usize>> = Vec::new();
-        for slot in &self.slots {
+        for slot in self
+            .any_slot
+            .matches(text)
+            .into_iter()
+            .map(|i| &self.slots[i])
+        {
             for (name, range) in slot.values(text) {
                 if !name.is_none_or(|n| self.is_secret_name(n)) || overlaps(&claimed, &range) {
                     continue;
@@ -249,10 +264,10 @@ impl Secrets {
     /// All accepted hits of all patterns, overlaps resolved.
     fn hits(&self, text: &str) -> Vec<Hit> {
         let hits = self
-            .patterns
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.hits(i, text, &self.placeholders))
+            .any_pattern
+            .matches(text)
+            .into_iter()
+            .flat_map(|i| self.patterns[i].hits(i, text, &self.placeholders))
             .collect();
         resolve_overlaps(hits)
     }

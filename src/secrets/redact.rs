@@ -138,6 +138,11 @@ impl Slot {
         Ok(Slot { regex, named })
     }
 
+    /// The regex, for a set that tells in one pass which slots can match a text.
+    pub(crate) fn source(&self) -> &str {
+        self.regex.as_str()
+    }
+
     /// The byte ranges of values in `text`, with their names when the regex has them.
     pub(crate) fn values<'t>(
         &self,
