@@ -302,6 +302,8 @@ fn placeholder_forms_are_placeholders() {
         "value2",
         "foo",
         "changeit",
+        "vault:secret/data/openai#key",
+        "ref+vault://secret/openai#/key",
         "$$REDIS_PASSWORD",
         "<<-EOT",
         "${DB_PASSWORD:-}",
