@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, SourceSpan};
 use serde::Deserialize;
 use serde_json::Value as J;
 use sha2::{Digest, Sha256};
@@ -23,10 +23,11 @@ use crate::engine::env::EnvMap;
 use crate::inputs::yaml;
 use crate::policy::PolicySet;
 use crate::policy::load::Overrides;
+use crate::policy::problem::PolicyProblem;
 use crate::resource::Environment;
 use crate::result::Severity;
 use crate::schema::Spans;
-use crate::source::{SourceFile, Span, display_path};
+use crate::source::{Excerpt, SourceFile, Span, display_path};
 
 /// The config schema, compiled into the binary.
 pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
@@ -139,9 +140,9 @@ pub struct Config {
 pub struct ConfigProblem {
     /// What is wrong.
     pub message: String,
-    /// The config file.
+    /// The lines around the problem, redacted.
     #[source_code]
-    pub src: NamedSource<String>,
+    pub src: Excerpt,
     /// Where.
     #[label("here")]
     pub span: SourceSpan,
@@ -188,13 +189,15 @@ struct Problems<'a> {
 
 impl Problems<'_> {
     fn add(&mut self, span: Span, message: String, help: Option<String>) {
-        let line = SourceFile::new(self.name, self.text).line_col(span.start).0;
+        // Quoted as policy problems are: a few lines around the span, their secrets
+        // hidden (a config may hold one by mistake).
+        let quoted = PolicyProblem::new(self.name, self.text, span, &message, help);
         self.list.push(ConfigProblem {
-            message,
-            src: NamedSource::new(self.name, self.text.to_string()),
-            span: (span.start, span.len()).into(),
-            help,
-            line,
+            message: quoted.message,
+            src: quoted.src,
+            span: quoted.span,
+            help: quoted.help,
+            line: quoted.line,
         });
     }
 

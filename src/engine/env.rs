@@ -105,6 +105,11 @@ mod tests {
         );
         assert_eq!(map.resolve("k8s/api.yaml", None), Environment::Unknown);
         assert_eq!(map.resolve("products/api.yaml", None), Environment::Unknown);
+        assert_eq!(
+            map.resolve(".env.production.local", None),
+            Environment::Production
+        );
+        assert_eq!(map.resolve(".env.local", None), Environment::Development);
     }
 
     #[test]

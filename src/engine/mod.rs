@@ -2,9 +2,10 @@
 //!
 //! It does no I/O and prints nothing. Rules whose scope is `resource` run per
 //! file on the rayon pool; `project` rules run once, after, over the whole
-//! scan. Outcomes become [`Finding`]s, passed checks and unknowns, with
-//! messages rendered and every value and snippet redacted on the way out, so
-//! no later stage holds a raw secret.
+//! scan. Outcomes become [`Finding`]s, passed checks and unknowns. Each
+//! file's secret spans are found once, before its first finding is built;
+//! values, snippets and reasons are cut through them on the way out, so no
+//! later stage holds a raw secret, while rule text is printed as written.
 
 pub mod detectors;
 pub mod duration;
@@ -21,9 +22,12 @@ use rayon::prelude::*;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use regex::Regex;
+
 use crate::policy::model::Scope;
 use crate::policy::{PolicySet, Rule};
 use crate::result::{Check, Finding, SnippetLine, Unknown};
+use crate::secrets::SecretSpans;
 use crate::source::Span;
 use eval::{Ctx, Hit, Outcome};
 use project::{Project, ResRef};
@@ -144,6 +148,8 @@ struct Builder<'a> {
     project: &'a Project,
     policies: &'a PolicySet,
     templates: Handlebars<'static>,
+    /// Each file's secret spans, found before its first finding is built.
+    spans: Vec<Option<SecretSpans>>,
 }
 
 impl<'a> Builder<'a> {
@@ -163,10 +169,16 @@ impl<'a> Builder<'a> {
             project,
             policies,
             templates,
+            spans: (0..project.files.len()).map(|_| None).collect(),
         }
     }
 
-    fn build(&self, outcomes: Vec<RuleOutcome>) -> Evaluation {
+    fn build(mut self, outcomes: Vec<RuleOutcome>) -> Evaluation {
+        for o in &outcomes {
+            if let Outcome::Fail(hits) | Outcome::Unknown(hits) = &o.outcome {
+                hits.iter().for_each(|hit| self.note_secret_hit(hit));
+            }
+        }
         let mut eval = Evaluation::default();
         let mut seen = HashSet::new();
         let mut occurrences: HashMap<String, usize> = HashMap::new();
@@ -176,16 +188,13 @@ impl<'a> Builder<'a> {
                 Outcome::Pass(_) => eval.passed.push(self.check(rule, at)),
                 Outcome::Unknown(hits) => {
                     let hit = hits.into_iter().next();
+                    let fallback = || "cannot be settled from the files".to_string();
                     let (line, reason) = match hit {
                         Some(h) => (
                             self.line(h.at, h.span),
-                            h.reason
-                                .unwrap_or_else(|| "cannot be settled from the files".into()),
+                            self.shown_reason(&h, h.reason.clone().unwrap_or_else(fallback)),
                         ),
-                        None => (
-                            self.line(at, self.project.resource(at).span),
-                            "cannot be settled from the files".into(),
-                        ),
+                        None => (self.line(at, self.project.resource(at).span), fallback()),
                     };
                     let res = self.project.resource(at);
                     eval.unknown.push(Unknown {
@@ -193,7 +202,7 @@ impl<'a> Builder<'a> {
                         file: self.project.file(at).source.display_path(),
                         line,
                         resource: res.address.clone(),
-                        reason: self.project.secrets().redact_text(&reason),
+                        reason,
                         origin: None,
                     });
                 }
@@ -213,6 +222,53 @@ impl<'a> Builder<'a> {
         eval
     }
 
+    /// The secret spans of file `f`, found once.
+    fn spans_of(&mut self, f: usize) -> &mut SecretSpans {
+        let project = self.project;
+        self.spans[f].get_or_insert_with(|| project.secrets().file_spans(&project.files[f]))
+    }
+
+    fn spans(&self, f: usize) -> &SecretSpans {
+        static NONE: SecretSpans = SecretSpans::EMPTY;
+        self.spans[f].as_ref().unwrap_or(&NONE)
+    }
+
+    /// Records, before any finding is built, the span of a hit whose value
+    /// is a secret that neither the file's text nor its structure marks
+    /// (a password given as the list item after `--password`), so that no
+    /// snippet of the file — this finding's or a neighbour's — shows it.
+    fn note_secret_hit(&mut self, hit: &Hit) {
+        let Some(value) = hit.value.as_deref() else {
+            self.spans_of(hit.at.file);
+            return;
+        };
+        let secrets = self.project.secrets();
+        let text = &self.project.file(hit.at).source.text;
+        let inner = secrets::inner_span(text, hit.span);
+        let range = inner.start..inner.end;
+        let shown = if is_redacted(value) {
+            value.to_string()
+        } else if self.named_secret(hit, value) {
+            secrets.redact_value(value)
+        } else {
+            self.spans_of(hit.at.file);
+            return;
+        };
+        let spans = self.spans_of(hit.at.file);
+        if !spans.overlaps(&range) {
+            spans.add(text, range, shown);
+        }
+    }
+
+    /// Whether the hit's value is assigned to a secret-like name and is no placeholder.
+    fn named_secret(&self, hit: &Hit, value: &str) -> bool {
+        let secrets = self.project.secrets();
+        hit.subject
+            .as_deref()
+            .is_some_and(|s| secrets.is_secret_name(s))
+            && !secrets.is_placeholder(value)
+    }
+
     fn line(&self, at: ResRef, span: Span) -> usize {
         self.project.file(at).source.line_col(span.start).0
     }
@@ -228,43 +284,87 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A hit's value as it may be printed. A value that stands in the file as
+    /// written is cut out of it through the file's secret spans, so only its
+    /// secret part is hidden (the password of a URL, not the URL); a value
+    /// that is itself a secret is shown as the same redaction as its snippet.
+    /// Anything else is shown as it is: rule data, IAM actions and paths are
+    /// not secrets, and hiding them hides what the finding is about.
+    fn shown_value(&self, hit: &Hit, value: &str) -> String {
+        let secrets = self.project.secrets();
+        let text = &self.project.file(hit.at).source.text;
+        let spans = self.spans(hit.at.file);
+        let inner = secrets::inner_span(text, hit.span);
+        let range = inner.start..inner.end;
+        if is_redacted(value) {
+            return value.to_string();
+        }
+        let covering = spans
+            .overlapping(&range)
+            .find(|s| s.range.start <= range.start && range.end <= s.range.end);
+        if let Some(s) = covering {
+            return s.shown.clone();
+        }
+        if text.get(range.clone()) == Some(value) {
+            return spans.show(text, range);
+        }
+        if self.named_secret(hit, value) || spans.overlaps(&range) {
+            return secrets.redact_value(value);
+        }
+        secrets.redact_text(value)
+    }
+
+    /// An unknown's reason as it may be printed: a value it quotes in
+    /// backticks is replaced by the redaction of the secret the hit stands on.
+    fn shown_reason(&self, hit: &Hit, reason: String) -> String {
+        let secrets = self.project.secrets();
+        let text = &self.project.file(hit.at).source.text;
+        let inner = secrets::inner_span(text, hit.span);
+        let range = inner.start..inner.end;
+        let reason = secrets.redact_text(&reason);
+        match self.spans(hit.at.file).overlapping(&range).next() {
+            Some(secret) => {
+                static QUOTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+                QUOTED
+                    .get_or_init(|| Regex::new("`[^`]*`").expect("valid regex"))
+                    .replace_all(&reason, format!("`{}`", secret.shown).as_str())
+                    .into_owned()
+            }
+            None => reason,
+        }
+    }
+
     fn finding(&self, rule: &Rule, hit: &Hit, occurrences: &mut HashMap<String, usize>) -> Finding {
         let file = self.project.file(hit.at);
         let res = self.project.resource(hit.at);
         let secrets = self.project.secrets();
         let loc = file.source.location(hit.span);
-        // A value that is itself a secret is shown only in redacted form.
-        let secret = is_secret_span(file, hit, secrets);
-        let value = hit.value.as_deref().map(|v| {
-            if secrets.is_secret_literal(v) {
-                secrets.redact_value(v)
-            } else {
-                secrets.redact_text(v)
-            }
-        });
+        let value = hit.value.as_deref().map(|v| self.shown_value(hit, v));
+        // Every text taken from the scanned file goes through redaction before
+        // a template sees it; the rule's own text is printed as written.
+        let shown = |text: &str| secrets.redact_text(text);
         let context = json!({
             "value": value,
-            "subject": hit.subject,
+            "subject": hit.subject.as_deref().map(shown),
             "label": hit.reason,
-            "name": res.name,
-            "resource": res.address,
+            "name": shown(&res.name),
+            "resource": shown(&res.address),
             "kind": res.kind,
             "environment": res.env.as_str(),
             "file": file.source.display_path(),
             "params": rule.params,
         });
         let render = |which: &str, fallback: &str| {
-            let text = self
-                .templates
+            self.templates
                 .render(&format!("{}/{which}", rule.def.id), &context)
-                .unwrap_or_else(|_| fallback.to_string());
-            secrets.redact_text(&text)
+                .unwrap_or_else(|_| fallback.to_string())
         };
         let message = render("message", &rule.def.message);
         let remediation = render("remediation", &rule.def.remediation);
-        let snippet = snippet(file, hit, secret, secrets);
+        let spans = self.spans(hit.at.file);
+        let snippet = snippet(file, hit, spans);
 
-        let basis = fingerprint_basis(rule, file, res, hit, value.as_deref());
+        let basis = fingerprint_basis(rule, file, res, hit, value.as_deref(), spans);
         let n = occurrences.entry(basis.clone()).or_default();
         *n += 1;
         let fingerprint = hex(&Sha256::digest(format!("{basis}\0{n}").as_bytes())[..16]);
@@ -279,7 +379,7 @@ impl<'a> Builder<'a> {
             column: loc.column,
             end_line: loc.end_line,
             end_column: loc.end_column,
-            resource: res.address.clone(),
+            resource: shown(&res.address),
             message,
             remediation,
             controls: rule.def.controls.clone(),
@@ -294,6 +394,14 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Whether `value` is already a redaction (a detector's finding value).
+fn is_redacted(value: &str) -> bool {
+    static REDACTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    REDACTED
+        .get_or_init(|| Regex::new(r"…\(\d+ chars, #[0-9a-f]{6}\)").expect("valid regex"))
+        .is_match(value)
+}
+
 /// What a finding's fingerprint is computed from: never a line number, so that
 /// edits which move lines keep it, and never a path as the user typed the root,
 /// so that `vouch check .` and `vouch check ./` agree. A rule about the whole
@@ -304,6 +412,7 @@ fn fingerprint_basis(
     res: &crate::resource::Resource,
     hit: &Hit,
     value: Option<&str>,
+    spans: &SecretSpans,
 ) -> String {
     if rule.is_about_project() {
         return format!("{}\0project", rule.def.id);
@@ -314,7 +423,13 @@ fn fingerprint_basis(
     } else {
         res.address.as_str()
     };
-    let text = value.map_or_else(|| normalise(file.source.slice(hit.span)), str::to_string);
+    // Only what the report shows: a known key's fingerprint, so that another
+    // leaked key is another finding, but nothing derived from any other secret
+    // value (see `secrets::redact`).
+    let text = match value {
+        Some(v) => v.to_string(),
+        None => normalise(&spans.show(&file.source.text, hit.span.start..hit.span.end)),
+    };
     format!(
         "{}\0{}\0{}\0{}\0{}",
         rule.def.id,
@@ -338,55 +453,10 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether the text a hit points at is a secret that only its context
-/// reveals (a high-entropy literal); known key shapes are found by
-/// `redact_text` itself, which keeps their public prefix.
-/// A span holding an assignment (`NAME=value`, `name: value`) is left to
-/// `redact_text`, which hides the value when the name is secret-like: judged as
-/// one literal, `OPENAI_BASE_URL=https://…` would look random enough to hide.
-fn is_secret_span(file: &project::ScannedFile, hit: &Hit, secrets: &secrets::SecretsGlue) -> bool {
-    let text = file.source.slice(hit.span).trim();
-    !is_assignment(text)
-        && secrets.find_keys(text).is_empty()
-        && secrets.is_secret_literal(text.trim_matches(['"', '\'']))
-}
-
-/// Whether `text` reads as `NAME=value` (after an `export`, `ENV` or `ARG`) or
-/// `name: value`, with a value after the sign. Base64 padding (`abc==`) is no
-/// value, and a YAML key needs a space after its colon, so `https://…` is none.
-fn is_assignment(text: &str) -> bool {
-    let text = ["export ", "ENV ", "ARG "]
-        .iter()
-        .find_map(|p| text.strip_prefix(p))
-        .map_or(text, str::trim_start);
-    if !text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-        return false;
-    }
-    let name_end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-        .unwrap_or(text.len());
-    let rest = text[name_end..].trim_start();
-    let value = if let Some(value) = rest.strip_prefix('=') {
-        value.trim_start_matches('=')
-    } else if let Some(value) = rest.strip_prefix(':') {
-        if !value.starts_with([' ', '\t']) {
-            return false;
-        }
-        value
-    } else {
-        return false;
-    };
-    !value.trim().is_empty()
-}
-
 /// The lines of a finding, one of context either side, at most eight, each
-/// redacted; when the finding's own text is a secret, that span is hidden too.
-fn snippet(
-    file: &project::ScannedFile,
-    hit: &Hit,
-    secret: bool,
-    secrets: &secrets::SecretsGlue,
-) -> Vec<SnippetLine> {
+/// cut out of the file through its secret spans, so that a secret is hidden
+/// on every line it covers, whichever line revealed it.
+fn snippet(file: &project::ScannedFile, hit: &Hit, spans: &SecretSpans) -> Vec<SnippetLine> {
     let src = &file.source;
     let (first, _) = src.line_col(hit.span.start);
     let (last, _) = src.line_col(hit.span.end);
@@ -395,36 +465,11 @@ fn snippet(
     (from..=to)
         .map(|line| {
             let start = src.line_start(line).unwrap_or(0);
-            let text = src.line_text(line);
-            let end = start + text.len();
-            let known: Vec<Span> = if secret && hit.span.start < end && hit.span.end > start {
-                vec![Span::new(
-                    hit.span.start.max(start) - start,
-                    hit.span.end.min(end) - start,
-                )]
-            } else {
-                Vec::new()
-            };
+            let end = start + src.line_text(line).len();
             SnippetLine {
                 line,
-                text: secrets.redact_text_with(text, &known),
+                text: spans.show(&src.text, start..end),
             }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_assignment;
-
-    #[test]
-    fn assignments_are_told_from_literals() {
-        assert!(is_assignment("OPENAI_BASE_URL=https://api.openai.com/v1"));
-        assert!(is_assignment("export API_KEY=abc"));
-        assert!(is_assignment("url: https://example.invalid"));
-        assert!(!is_assignment("QUJDREVGR0g="));
-        assert!(!is_assignment("c2stcHJvai1FWEFNUExF=="));
-        assert!(!is_assignment("9f8e7d6c5b4a39281706f5e4d3c2b1a0"));
-        assert!(!is_assignment("https://api.openai.com/v1"));
-    }
 }

@@ -234,7 +234,7 @@ pub struct CondError {
 pub use super::ops::OPS;
 
 /// The named detectors the engine provides.
-pub const DETECTORS: [&str; 3] = ["secret_keys", "key_reuse", "not_gitignored"];
+pub const DETECTORS: &[&str] = crate::engine::detectors::NAMES;
 
 /// Compiles conditions with a rule's params at hand.
 pub struct Compiler<'a> {
@@ -352,7 +352,7 @@ impl Compiler<'_> {
                 self.only(map, &["detector", "params"], pointer);
                 let name = map["detector"].as_str().unwrap_or_default();
                 if !DETECTORS.contains(&name) {
-                    let help = did_you_mean(name, &DETECTORS, "detectors");
+                    let help = did_you_mean(name, DETECTORS, "detectors");
                     self.err(
                         &at("detector"),
                         format!("unknown detector `{name}`"),

@@ -6,8 +6,6 @@
 //! first key, not its passwords. Problems are collected per load and reported
 //! together through `#[related]`.
 
-use std::sync::OnceLock;
-
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
@@ -55,14 +53,9 @@ pub struct PolicyErrors {
     pub problems: Vec<PolicyProblem>,
 }
 
-fn redactor() -> &'static SecretsGlue {
-    static GLUE: OnceLock<SecretsGlue> = OnceLock::new();
-    GLUE.get_or_init(SecretsGlue::default)
-}
-
 /// `text` with every secret in it redacted, as every report redacts.
 pub fn redact(text: &str) -> String {
-    redactor().redact_text(text)
+    SecretsGlue::builtin().redact_text(text)
 }
 
 impl PolicyProblem {
@@ -85,7 +78,7 @@ impl PolicyProblem {
             .filter(|(_, c)| *c == '\n')
             .nth(1)
             .map_or(text.len(), |(i, _)| line_end + i);
-        let (window, label) = redacted_window(&text[from..to], start - from, end - from);
+        let (window, label) = redacted_window(text, from..to, start, end);
 
         PolicyProblem {
             message: redact(message),
@@ -104,16 +97,24 @@ impl PolicyProblem {
     }
 }
 
-/// Redacts the window line by line, keeping the label on its line: when
-/// redaction leaves the text before the label alone, the label keeps its
+/// The lines `window` of `text`, each cut through the secret spans of the
+/// whole file (so that a PEM block or a value whose secret-like name is on
+/// another line is hidden too), keeping the label `start..end` on its line:
+/// when redaction leaves the text before the label alone, the label keeps its
 /// column; otherwise it covers its whole (redacted) line.
-fn redacted_window(window: &str, start: usize, end: usize) -> (String, SourceSpan) {
+fn redacted_window(
+    text: &str,
+    window: std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+) -> (String, SourceSpan) {
+    let (_, secrets) = SecretsGlue::builtin().shown_source(text);
     let mut out = String::with_capacity(window.len());
     let mut label = (0, 0);
-    let mut offset = 0;
-    for line in window.split_inclusive('\n') {
+    let mut offset = window.start;
+    for line in text[window].split_inclusive('\n') {
         let body = line.strip_suffix('\n').unwrap_or(line);
-        let shown = redact(body);
+        let shown = secrets.show(text, offset..offset + body.len());
         let at = out.len();
         if (offset..=offset + body.len()).contains(&start) {
             let (s, e) = (start - offset, end - offset);

@@ -29,6 +29,10 @@ pub struct SecretCatalog {
     pub values: ValueRules,
     /// What is never a secret: references, templates, dummies, vendors' example keys.
     pub placeholders: PlaceholderRules,
+    /// When a token with no name at all is hidden in shown file text (a password
+    /// alone on a line, a second string on a broken line). Never reported.
+    #[serde(default)]
+    pub standalone: Option<StandaloneRules>,
     /// Regexes that find the values [`super::Secrets::redact_text`] must hide in a snippet.
     ///
     /// Each has a `value` group and may have a `name` group; with a name, the
@@ -67,6 +71,11 @@ pub struct KeyPattern {
     /// A regex that must match near the key, for shapes that are ambiguous alone.
     #[serde(default)]
     pub near: Option<Near>,
+    /// A regex that the text before the key on its own line must match: the
+    /// name it is assigned to (`MISTRAL_API_KEY=`), for shapes that a provider's
+    /// name nearby does not settle alone (a model name beside a request id).
+    #[serde(default)]
+    pub assigned_to: Option<String>,
     /// The non-secret prefix that names the key type and is kept in redaction.
     #[serde(default)]
     pub public_prefix: Option<String>,
@@ -154,6 +163,21 @@ pub struct ValueRules {
     pub not_secret: Vec<String>,
 }
 
+/// Random-looking tokens hidden in shown file text whatever stands around them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandaloneRules {
+    /// A regex for one token; a token followed by `:` (a mapping key) is never hidden.
+    pub token: String,
+    /// Entropy (bits per character) the token must reach.
+    pub min_entropy: f64,
+    /// Upper-case letters, lower-case letters and digits it must each hold at least.
+    pub min_per_class: usize,
+    /// Largest share (0..1) of the token in runs of four or more lower-case
+    /// letters: above it the token reads as words (a generated resource name).
+    pub max_word_share: f64,
+}
+
 /// What counts as a placeholder. See `docs/secrets.md` for the reasons.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,8 +191,14 @@ pub struct PlaceholderRules {
     #[serde(default)]
     pub contains: Vec<String>,
     /// Regexes for references and templates, resolved somewhere else than the file.
+    /// A match anywhere in a value makes it a placeholder, unless `literal_inside` says otherwise.
     #[serde(default)]
     pub references: Vec<String>,
+    /// Regexes with a `literal` group: a part of a value that stays literal even beside a
+    /// reference (the default of `${VAR:-literal}`, the password of `scheme://user:pw@${HOST}`).
+    /// A value where such a part is no placeholder is no placeholder either.
+    #[serde(default)]
+    pub literal_inside: Vec<String>,
     /// Vendors' documented example keys, exactly.
     #[serde(default)]
     pub examples: Vec<String>,

@@ -5,7 +5,9 @@
 //! a key but `"\nghp_…"` in a notebook's JSON is. A match then passes three
 //! filters in order: the `near` regex for shapes that are ambiguous alone
 //! (32 hex digits are an Azure OpenAI key only beside an Azure OpenAI name),
-//! the entropy floor, and the placeholder rules. Overlapping matches keep the
+//! the `assigned_to` regex on the text before the key on its line (the key
+//! must be assigned to a key-ish name, not be a request id beside a model
+//! name), the entropy floor, and the placeholder rules. Overlapping matches keep the
 //! earlier pattern of the catalogue, so specific shapes are listed first.
 
 use regex::Regex;
@@ -18,10 +20,11 @@ use super::values::shannon_entropy;
 /// one-line file does not make every keyword "near".
 const NEAR_MAX_BYTES: usize = 512;
 
-// TODO: each pattern scans the whole text, and the boundary wrapper hides the
-// key's literal prefix from the regex engine's prefilter (about 25 MB/s for the
-// 52 built-in patterns in release builds). A RegexSet or literal prefilter
-// before the per-pattern regexes would matter for multi-gigabyte monorepos.
+// TODO: a text that some pattern matches is still scanned by each matching
+// pattern in turn, and the boundary wrapper hides the key's literal prefix from
+// the regex engine's prefilter; a literal prefilter per pattern would matter for
+// multi-gigabyte monorepos. `Secrets` runs a RegexSet first, so patterns that
+// cannot match a text cost one shared pass.
 
 /// A key pattern, compiled.
 #[derive(Debug, Clone)]
@@ -33,6 +36,7 @@ pub(crate) struct CompiledPattern {
     pub(crate) public_prefix: Option<String>,
     regex: Regex,
     near: Option<(Regex, usize)>,
+    assigned_to: Option<Regex>,
     min_entropy: Option<f64>,
 }
 
@@ -45,6 +49,12 @@ pub(crate) struct Hit {
 }
 
 impl CompiledPattern {
+    /// The regex a match must satisfy, boundary included: for a set that
+    /// tells in one pass which patterns can match a text at all.
+    pub(crate) fn regex_source(&self) -> &str {
+        self.regex.as_str()
+    }
+
     /// Compiles one pattern; errors name the pattern id.
     pub(crate) fn compile(p: &KeyPattern) -> Result<Self, String> {
         let fail = |what: &str, e: &dyn std::fmt::Display| format!("pattern {}: {what}: {e}", p.id);
@@ -71,6 +81,10 @@ impl CompiledPattern {
             Some(n) => Some((Regex::new(&n.regex).map_err(|e| fail("near", &e))?, n.lines)),
             None => None,
         };
+        let assigned_to = match &p.assigned_to {
+            Some(r) => Some(Regex::new(r).map_err(|e| fail("assigned_to", &e))?),
+            None => None,
+        };
         if let Some(e) = p.min_entropy.filter(|e| !(0.0..=8.0).contains(e)) {
             return Err(fail("min_entropy", &format!("{e} is not between 0 and 8")));
         }
@@ -83,6 +97,7 @@ impl CompiledPattern {
             public_prefix: p.public_prefix.clone().filter(|s| !s.is_empty()),
             regex,
             near,
+            assigned_to,
             min_entropy: p.min_entropy,
         })
     }
@@ -121,6 +136,13 @@ impl CompiledPattern {
         if let Some((near, lines)) = &self.near {
             let (from, to) = line_window(text, start, end, *lines);
             if !near.is_match(&text[from..to]) {
+                return false;
+            }
+        }
+
+        if let Some(name) = &self.assigned_to {
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            if !name.is_match(&text[line_start..start]) {
                 return false;
             }
         }

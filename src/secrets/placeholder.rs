@@ -24,6 +24,7 @@ pub(crate) struct Placeholders {
     words: HashSet<String>,
     contains: Vec<String>,
     references: RegexSet,
+    literal_inside: Vec<Regex>,
     examples: HashSet<String>,
     prefix: Regex,
     min_distinct: usize,
@@ -40,6 +41,22 @@ impl Placeholders {
         let references = RegexSet::new(&rules.references)
             .map_err(|e| format!("placeholders.references: {e}"))?;
         let prefix = Regex::new(&rules.prefix).map_err(|e| format!("placeholders.prefix: {e}"))?;
+        let literal_inside = rules
+            .literal_inside
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let re =
+                    Regex::new(r).map_err(|e| format!("placeholders.literal_inside[{i}]: {e}"))?;
+                if re.capture_names().any(|n| n == Some("literal")) {
+                    Ok(re)
+                } else {
+                    Err(format!(
+                        "placeholders.literal_inside[{i}]: no `literal` group"
+                    ))
+                }
+            })
+            .collect::<Result<_, String>>()?;
         check_ratio(
             "placeholders.max_sequential_ratio",
             rules.max_sequential_ratio,
@@ -52,6 +69,7 @@ impl Placeholders {
             words: rules.words.iter().map(|w| w.to_lowercase()).collect(),
             contains: rules.contains.iter().map(|w| w.to_lowercase()).collect(),
             references,
+            literal_inside,
             examples: rules.examples.iter().cloned().collect(),
             prefix,
             min_distinct: rules.min_distinct,
@@ -76,6 +94,19 @@ impl Placeholders {
         self.is_placeholder_parts(value, body)
     }
 
+    /// Whether a literal part stands beside a reference in `value` (see `literal_inside`).
+    fn has_literal_inside(&self, value: &str) -> bool {
+        self.literal_inside.iter().any(|re| {
+            re.captures_iter(value).any(|caps| {
+                caps.name("literal").is_some_and(|l| {
+                    let literal = l.as_str();
+                    // The literal may itself be a reference (`${A:-${B}}`).
+                    literal.len() < value.len() && !self.is_placeholder(literal)
+                })
+            })
+        })
+    }
+
     /// Whether a detected key is a placeholder; `body` is the key after its public prefix.
     pub(crate) fn is_placeholder_key(&self, key: &str, body: &str) -> bool {
         self.is_placeholder_parts(key, body)
@@ -87,7 +118,7 @@ impl Placeholders {
         self.words.contains(&lower)
             || self.examples.contains(value)
             || self.contains.iter().any(|w| lower.contains(w.as_str()))
-            || self.references.is_match(value)
+            || (self.references.is_match(value) && !self.has_literal_inside(value))
             || self.too_regular(body)
     }
 

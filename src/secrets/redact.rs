@@ -2,46 +2,63 @@
 //!
 //! A redacted key keeps what a reader needs and nothing that grants access:
 //! the public prefix that names the key type (`sk-proj-`), the length, and a
-//! short fingerprint so two leaks of one key can be matched across files and
-//! reports — `sk-proj-…(164 chars, #3fa2c1)`. Every renderer, log line and
-//! error message goes through [`redact`]; snippets of scanned text go through
-//! [`super::Secrets::redact_text`], which uses the helpers here.
+//! short fingerprint so that two leaks of one key can be told from two keys —
+//! `sk-proj-…(164 chars, #3fa2c1)`. Every renderer, log line and error message
+//! goes through [`redact_key`] or [`redact`], by way of [`super::SecretSpans`].
+//!
+//! Only a key of a known provider shape gets a fingerprint. Such a key is random
+//! by construction (a hundred bits or more), so six hex digits of its SHA-256
+//! say nothing that helps to find it, and they are the same in every run, every
+//! repository and every merged report. Any other secret value — a password, a
+//! literal under a secret-like name — may have been chosen by a person, and
+//! then any digest of it printed in a report is an oracle for guessing: a short
+//! password is found by trying every string. Those show only their length,
+//! `…(11 chars)`. [`digest`] is an unkeyed SHA-256 for comparisons made in memory
+//! (the same value in two environments, ISO-004) and is never printed.
 
 use std::ops::Range;
 
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
-/// The printable form of `secret`: public prefix, length in characters, fingerprint.
+/// The printable form of `key`, a match of a known key shape: public prefix,
+/// length in characters, fingerprint.
 ///
-/// The prefix is kept only when `secret` really starts with it and it is at
-/// most half of the secret, so a wrong or overlong prefix can never reveal it.
-pub fn redact(secret: &str, public_prefix: Option<&str>) -> String {
-    let length = secret.chars().count();
+/// The prefix is kept only when `key` really starts with it and it is at most
+/// half of the key, so a wrong or overlong prefix can never reveal it.
+pub fn redact_key(key: &str, public_prefix: Option<&str>) -> String {
+    let length = key.chars().count();
     let prefix = public_prefix
-        .filter(|p| secret.starts_with(p))
+        .filter(|p| key.starts_with(p))
         .filter(|p| p.chars().count() * 2 <= length)
         .unwrap_or("");
-    format!("{prefix}…({length} chars, #{})", fingerprint(secret))
+    format!("{prefix}…({length} chars, #{})", fingerprint(key))
 }
 
-/// The first 6 hex digits of the SHA-256 of `secret`: stable, so two leaks of one key match,
-/// and too short to confirm a guess of a random key.
-pub fn fingerprint(secret: &str) -> String {
-    let mut hex = digest(secret);
+/// The printable form of any other secret value: its length only.
+pub fn redact(secret: &str) -> String {
+    format!("…({} chars)", secret.chars().count())
+}
+
+/// The first 6 hex digits of the SHA-256 of `key`: the same wherever and
+/// whenever the key is found. Only for keys of known shapes (see the module doc).
+pub fn fingerprint(key: &str) -> String {
+    let mut hex = to_hex(&Sha256::digest(key.as_bytes())[..3]);
     hex.truncate(6);
     hex
 }
 
-/// The full SHA-256 of `secret` in hex, for comparing values (ISO-004) without keeping them.
+/// The full, unkeyed SHA-256 of `secret` in hex, for comparing values
+/// (ISO-004) without keeping them. Never printed: it can be reversed for weak values.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&Sha256::digest(secret.as_bytes()))
 }
 
-/// A regex that finds a value in a snippet, optionally with the name it is assigned to.
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A regex that finds a value in a text, optionally with the name it is assigned to.
 #[derive(Debug, Clone)]
 pub(crate) struct Slot {
     regex: Regex,
@@ -58,6 +75,11 @@ impl Slot {
         }
         let named = has("name");
         Ok(Slot { regex, named })
+    }
+
+    /// The regex, for a set that tells in one pass which slots can match a text.
+    pub(crate) fn source(&self) -> &str {
+        self.regex.as_str()
     }
 
     /// The byte ranges of values in `text`, with their names when the regex has them.
@@ -77,70 +99,43 @@ impl Slot {
     }
 }
 
-/// `text` with each range replaced by the redaction of what it covers.
-///
-/// Ranges must not overlap; each comes with the public prefix to keep.
-pub(crate) fn splice(text: &str, mut ranges: Vec<(Range<usize>, Option<&str>)>) -> String {
-    ranges.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (range, prefix) in ranges {
-        let fits = range.start >= at
-            && range.end <= text.len()
-            && text.is_char_boundary(range.start)
-            && text.is_char_boundary(range.end);
-        if !fits {
-            continue;
-        }
-        out.push_str(&text[at..range.start]);
-        out.push_str(&redact(&text[range.clone()], prefix));
-        at = range.end;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn redaction_keeps_prefix_length_and_fingerprint() {
-        let secret = "sk-proj-Q7vFAKEm2Lx9";
-        let fp = fingerprint(secret);
-        assert_eq!(fp.len(), 6);
+    fn a_key_keeps_prefix_length_and_fingerprint() {
+        let key = "sk-proj-Q7vFAKEm2Lx9";
+        // The first 6 hex digits of the key's SHA-256: the same in every run.
+        assert_eq!(fingerprint(key), digest(key)[..6]);
         assert_eq!(
-            redact(secret, Some("sk-proj-")),
-            format!("sk-proj-…(20 chars, #{fp})")
+            redact_key(key, Some("sk-proj-")),
+            format!("sk-proj-…(20 chars, #{})", &digest(key)[..6])
         );
-        assert_eq!(redact(secret, None), format!("…(20 chars, #{fp})"));
+        assert_ne!(fingerprint(key), fingerprint("sk-proj-Q7vFAKEm2Lx8"));
     }
 
     #[test]
     fn a_prefix_that_does_not_fit_is_dropped() {
         let fp = fingerprint("abcdef");
-        assert_eq!(redact("abcdef", Some("xyz")), format!("…(6 chars, #{fp})"));
-        assert_eq!(redact("abcdef", Some("abcd")), format!("…(6 chars, #{fp})"));
         assert_eq!(
-            redact("abcdef", Some("abc")),
+            redact_key("abcdef", Some("xyz")),
+            format!("…(6 chars, #{fp})")
+        );
+        assert_eq!(
+            redact_key("abcdef", Some("abcd")),
+            format!("…(6 chars, #{fp})")
+        );
+        assert_eq!(
+            redact_key("abcdef", Some("abc")),
             format!("abc…(6 chars, #{fp})")
         );
     }
 
     #[test]
-    fn digest_is_sha256_hex() {
-        assert_eq!(
-            digest("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert_eq!(fingerprint("abc"), "ba7816");
-    }
-
-    #[test]
-    fn splice_replaces_ranges_in_order() {
-        let text = "a=SECRET1 b=SECRET2";
-        let out = splice(text, vec![(12..19, None), (2..9, Some("SE"))]);
-        let (f1, f2) = (fingerprint("SECRET1"), fingerprint("SECRET2"));
-        assert_eq!(out, format!("a=SE…(7 chars, #{f1}) b=…(7 chars, #{f2})"));
+    fn other_secrets_show_their_length_and_nothing_derived_from_them() {
+        assert_eq!(redact("hunter2"), "…(7 chars)");
+        assert_eq!(redact("Aa1234321Bb"), redact("Zz9876543Yy"));
+        assert_eq!(redact("café"), "…(4 chars)");
     }
 }

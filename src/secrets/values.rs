@@ -44,17 +44,32 @@ impl Names {
 pub(crate) fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     let mut prev: Option<char> = None;
-    for c in name.chars() {
+    // Capitals in a row just before the current character.
+    let mut capitals = 0;
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
         if c.is_ascii_alphanumeric() {
             let camel_hump = c.is_ascii_uppercase()
                 && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit());
-            if camel_hump && !out.is_empty() {
+            // The last capital of an acronym run starts the next word when a
+            // lower-case letter follows: `KMSKey` is `kms_key`, `APIKey` `api_key`;
+            // a run of one (`OAuth`) stays whole.
+            let acronym_end = c.is_ascii_uppercase()
+                && capitals >= 2
+                && next.is_some_and(|n| n.is_ascii_lowercase());
+            if (camel_hump || acronym_end) && !out.is_empty() {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('_') {
             out.push('_');
         }
+        capitals = if c.is_ascii_uppercase() {
+            capitals + 1
+        } else {
+            0
+        };
         prev = Some(c);
     }
     while out.ends_with('_') {
@@ -180,7 +195,9 @@ mod tests {
         assert_eq!(normalize_name("openaiApiKey"), "openai_api_key");
         assert_eq!(normalize_name("OPENAI_API_KEY"), "openai_api_key");
         assert_eq!(normalize_name("--openai-api-key"), "openai_api_key");
-        assert_eq!(normalize_name("APIKey"), "apikey");
+        assert_eq!(normalize_name("APIKey"), "api_key");
+        assert_eq!(normalize_name("SecretsKMSKey"), "secrets_kms_key");
+        assert_eq!(normalize_name("DBPassword"), "db_password");
         assert_eq!(normalize_name("OAuthToken"), "oauth_token");
         assert_eq!(normalize_name("s3SecretKey"), "s3_secret_key");
         assert_eq!(normalize_name("a.b[0].password"), "a_b_0_password");
