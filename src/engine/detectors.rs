@@ -17,8 +17,9 @@
 //! - `not_gitignored`: the file is not excluded by the `.gitignore` files
 //!   between it and the top of its repository.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use regex::Regex;
 use serde_json::Value as J;
@@ -239,6 +240,24 @@ fn key_in_context(ctx: &Ctx<'_>, text: &str, span: Span) -> bool {
         .any(|k| overlap(Span::new(from + k.range.start, from + k.range.end), span))
 }
 
+/// The regex of a detector param, compiled once per run and shared: a
+/// detector runs once per resource, and compiling costs far more than matching.
+fn compiled(source: &str) -> Result<Regex, regex::Error> {
+    static CACHE: OnceLock<RwLock<HashMap<String, Regex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let read = cache.read().unwrap_or_else(PoisonError::into_inner);
+    if let Some(regex) = read.get(source) {
+        return Ok(regex.clone());
+    }
+    drop(read);
+    let regex = Regex::new(source)?;
+    cache
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(source.to_string(), regex.clone());
+    Ok(regex)
+}
+
 /// ISO-015: command fields that pass a secret-like option a literal value
 /// (`--api-key=…`, `--password …`, in one string or as the next list item),
 /// or hold a key of a known shape. One finding per string.
@@ -247,7 +266,7 @@ fn secret_arguments(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
         .get("option")
         .and_then(J::as_str)
         .ok_or("`option` (a regex with `name` and `value` groups) is required")?;
-    let option = Regex::new(source).map_err(|e| format!("`option`: {e}"))?;
+    let option = compiled(source).map_err(|e| format!("`option`: {e}"))?;
     let args = Arguments { ctx, option };
 
     let mut hits = Vec::new();
@@ -342,7 +361,7 @@ fn key_reuse(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
     let project = ctx.project;
     let kinds = strings(params, "kinds");
     let exclude = match params.get("exclude_files").and_then(J::as_str) {
-        Some(r) => Some(Regex::new(r).map_err(|e| format!("`exclude_files`: {e}"))?),
+        Some(r) => Some(compiled(r).map_err(|e| format!("`exclude_files`: {e}"))?),
         None => None,
     };
 
