@@ -69,11 +69,19 @@ fn every_format_in_one_run_and_each_is_valid() {
         true,
     );
     assert!(errors.is_empty(), "SARIF schema: {errors:#?}");
+    // Every finding is a result; the waived one (examples/.vouch.yaml) carries its suppression.
     let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), json["findings"].as_array().unwrap().len());
+    let suppressed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["suppressions"].as_array().is_some_and(|s| !s.is_empty()))
+        .collect();
     assert_eq!(
-        results.len() as u64,
-        json["summary"]["findings"].as_u64().unwrap()
+        suppressed.len() as u64,
+        json["summary"]["suppressed"].as_u64().unwrap()
     );
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(suppressed[0]["ruleId"], "VCH-MON-008");
 
     let html = std::fs::read_to_string(out("r.html")).unwrap();
     assert!(
