@@ -14,7 +14,7 @@ pub mod eval;
 pub mod project;
 pub mod secrets;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use handlebars::Handlebars;
@@ -174,6 +174,25 @@ impl<'a> Builder<'a> {
     }
 
     fn build(mut self, outcomes: Vec<RuleOutcome>) -> Evaluation {
+        // The secret spans of every file a finding or unknown will quote,
+        // found on all cores: each is a search of the whole file.
+        let quoted: BTreeSet<usize> = outcomes
+            .iter()
+            .filter_map(|o| match &o.outcome {
+                Outcome::Fail(hits) | Outcome::Unknown(hits) => Some(hits),
+                Outcome::Pass(_) => None,
+            })
+            .flatten()
+            .map(|hit| hit.at.file)
+            .collect();
+        let project = self.project;
+        let found: Vec<(usize, SecretSpans)> = quoted
+            .into_par_iter()
+            .map(|f| (f, project.secrets().file_spans(&project.files[f])))
+            .collect();
+        for (f, spans) in found {
+            self.spans[f] = Some(spans);
+        }
         for o in &outcomes {
             if let Outcome::Fail(hits) | Outcome::Unknown(hits) = &o.outcome {
                 hits.iter().for_each(|hit| self.note_secret_hit(hit));
