@@ -83,7 +83,7 @@ else
 fi
 
 if [ "$COMPETITORS" = "--competitors" ]; then
-  VENV=target/bench-venv
+  VENV=$PWD/target/bench-venv
   if [ ! -x "$VENV/bin/checkov" ]; then
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet checkov detect-secrets
@@ -93,6 +93,8 @@ if [ "$COMPETITORS" = "--competitors" ]; then
   # Checkov's parallel runner hangs once a worker raises (it does on this corpus's
   # CloudFormation templates), so it runs serially; its exit status is reported.
   echo "| Checkov $CHECKOV_VERSION, all checks, serial | $SMALL | $(once env CHECKOV_PARALLELIZATION_TYPE=none "$VENV/bin/checkov" -d "$CORPUS" --quiet --compact -o json --skip-download) |"
-  echo "| detect-secrets $DS_VERSION scan | $SMALL | $(once "$VENV/bin/detect-secrets" scan --all-files "$CORPUS") |"
-  echo "| detect-secrets $DS_VERSION scan | $LARGE | $(once "$VENV/bin/detect-secrets" scan --all-files "$BIG") |"
+  # detect-secrets silently scans nothing when given a path outside its working
+  # folder, so it runs inside the tree.
+  echo "| detect-secrets $DS_VERSION scan --all-files | $SMALL | $(once env -C "$CORPUS" "$VENV/bin/detect-secrets" scan --all-files .) |"
+  echo "| detect-secrets $DS_VERSION scan --all-files | $LARGE | $(once env -C "$BIG" "$VENV/bin/detect-secrets" scan --all-files .) |"
 fi
