@@ -105,7 +105,7 @@ pub fn kind_by_name(path: &Path) -> FileKind {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     let lower = name.to_ascii_lowercase();
-    if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
+    if is_env_name(&lower) {
         FileKind::Env
     } else if lower.ends_with(".tf") {
         FileKind::Terraform
@@ -124,6 +124,31 @@ pub fn kind_by_name(path: &Path) -> FileKind {
     } else {
         FileKind::Text
     }
+}
+
+/// `.env`, `.env.production`, `.env-example`, `prod.env`, and the example
+/// files people name without the dot: `env.example`, `env.sample`,
+/// `env.template`, `env.dist` (lower-cased). `env.js` or `env.py` is source.
+fn is_env_name(lower: &str) -> bool {
+    if lower == ".env" || lower.starts_with(".env.") || lower.starts_with(".env-") {
+        return true;
+    }
+    if lower.ends_with(".env") {
+        return true;
+    }
+    lower.strip_prefix("env.").is_some_and(|rest| {
+        matches!(
+            rest,
+            "example"
+                | "examples"
+                | "sample"
+                | "samples"
+                | "template"
+                | "dist"
+                | "default"
+                | "defaults"
+        )
+    })
 }
 
 /// `Dockerfile`, `Dockerfile.dev`, `Dockerfile-prod`, `api.dockerfile`, and
@@ -366,6 +391,11 @@ mod tests {
     fn names_people_give_their_files() {
         for (name, expected) in [
             (".env.production.local", "env"),
+            (".env-example", "env"),
+            ("env.example", "env"),
+            ("ENV.SAMPLE", "env"),
+            ("env.js", "text"),
+            ("environment.yaml", "yaml"),
             ("prod.tfvars", "tfvars"),
             ("terraform.tfvars.json", "tfvars"),
             ("main.tf.json", "tf.json"),
