@@ -108,6 +108,31 @@ pub struct ScanResult {
     /// Every waiver and inline suppression, and what became of it.
     #[serde(default)]
     pub exceptions: Vec<Exception>,
+    /// The rules in force: title, area, controls and remediation of each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleInfo>,
+}
+
+/// What a report needs to know about one rule in force: stored in the result,
+/// so that `vouch report` can describe a team's own rules without its packs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// The stable id, `VCH-ISO-001`.
+    pub id: String,
+    /// The kebab-case name of the pattern it flags, `key-in-plain-env`.
+    pub name: String,
+    /// A one-line title.
+    pub title: String,
+    /// One of [`AREAS`] (or a user pack's own area).
+    pub area: String,
+    /// The severity in force, after config overrides.
+    pub severity: Severity,
+    /// What it checks and why it matters (Markdown allowed).
+    pub description: String,
+    /// How to fix a failure.
+    pub remediation: String,
+    /// Controls it serves, `framework:control` (`soc2:CC6.1`).
+    pub controls: Vec<String>,
 }
 
 /// A waiver (config) or inline suppression (comment), and what became of it.
@@ -421,6 +446,7 @@ impl Default for ScanResult {
             unknown: Vec::new(),
             errors: Vec::new(),
             exceptions: Vec::new(),
+            rules: Vec::new(),
         }
     }
 }

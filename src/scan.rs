@@ -16,7 +16,7 @@ use crate::inputs::{self, FileKind, kubernetes};
 use crate::policy::PolicySet;
 use crate::resource::Resource;
 use crate::result::{
-    FileError, GitInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Skipped, Summary, Tool,
+    FileError, GitInfo, RuleInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Skipped, Summary, Tool,
 };
 use crate::source::{SourceFile, display_path};
 
@@ -111,9 +111,28 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
         unknown: evaluation.unknown,
         errors,
         exceptions: Vec::new(),
+        rules: rule_infos(policies),
     };
     result.recount();
     Ok(Scan { result, project })
+}
+
+/// The metadata of the rules in force, as the result records them.
+pub fn rule_infos(policies: &PolicySet) -> Vec<RuleInfo> {
+    policies
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.def.id.clone(),
+            name: r.def.name.clone(),
+            title: r.def.title.clone(),
+            area: r.def.area.clone(),
+            severity: r.severity,
+            description: r.def.description.clone(),
+            remediation: r.def.remediation.clone(),
+            controls: r.def.controls.clone(),
+        })
+        .collect()
 }
 
 enum FileOutcome {

@@ -462,3 +462,73 @@ fn report_warns_about_rules_it_has_no_metadata_for() {
         "not counted twice"
     );
 }
+
+#[test]
+fn a_saved_result_describes_its_own_rules_to_vouch_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("acme.yaml");
+    std::fs::write(
+        &pack,
+        r#"apiVersion: vouch/v1
+kind: PolicyPack
+metadata: {name: acme, version: 1.0.0}
+rules:
+  - id: ACME-ISO-001
+    name: model-url-bypasses-gateway
+    title: OpenAI base URL does not go through the ACME gateway
+    area: key-isolation
+    severity: high
+    controls: ["iso27001:A.8.31"]
+    description: Reports `OPENAI_BASE_URL` values that do not point at the ACME gateway.
+    target:
+      kinds: [env/variable]
+      where: {path: "@name", op: equals, value: OPENAI_BASE_URL}
+    assert: {path: "", op: matches, value: "^https://llm-gateway\\.acme\\.internal/"}
+    message: "{{name}} points elsewhere."
+    remediation: Point it at the gateway.
+"#,
+    )
+    .unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(
+        tree.join(".env"),
+        "OPENAI_BASE_URL=https://llm-gateway.acme.internal/v1\n",
+    )
+    .unwrap();
+    let saved = dir.path().join("result.json");
+    let out = vouch()
+        .args(["check", "--no-builtin", "--no-config", "--policy"])
+        .arg(&pack)
+        .arg(&tree)
+        .args(["--format", "json", "--fail-on", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(&saved, &out.stdout).unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["passed"][0]["rule"], "ACME-ISO-001");
+    assert_eq!(json["rules"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        json["rules"][0]["title"],
+        "OpenAI base URL does not go through the ACME gateway"
+    );
+
+    // Rendered elsewhere, without the pack: the one passed check keeps its
+    // control, and nothing is said to be missing.
+    let out = vouch()
+        .current_dir(dir.path())
+        .args(["report", "--format", "markdown"])
+        .arg(&saved)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("do not define"), "{stderr}");
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    assert!(markdown.contains("A.8.31"), "{markdown}");
+    assert!(
+        markdown.contains("OpenAI base URL does not go through the ACME gateway"),
+        "{markdown}"
+    );
+}

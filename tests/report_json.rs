@@ -4,7 +4,7 @@ mod report_fixture;
 
 use serde_json::Value;
 use vouch::report::{Format, RenderOptions, ReportError, ReportInput, load_result, merge, render};
-use vouch::result::{ScanInfo, ScanResult};
+use vouch::result::{RuleInfo, ScanInfo, ScanResult, Severity};
 
 fn schema_errors(instance: &Value) -> Vec<String> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
@@ -218,4 +218,41 @@ fn merge_refuses_nothing_and_other_schema_versions() {
     old.schema_version = "0".into();
     let err = merge(vec![("old.json".into(), old)]).unwrap_err();
     assert!(err.to_string().contains("old.json"), "{err}");
+}
+
+#[test]
+fn merge_keeps_every_rule_once_and_its_first_description() {
+    let rule = |id: &str, title: &str| RuleInfo {
+        id: id.into(),
+        name: "r".into(),
+        title: title.into(),
+        area: "rotation".into(),
+        severity: Severity::Medium,
+        description: String::new(),
+        remediation: String::new(),
+        controls: vec!["soc2:CC6.1".into()],
+    };
+    let mut a = minimal();
+    a.rules = vec![rule("ACME-ROT-001", "first"), rule("VCH-ROT-001", "kms")];
+    let mut b = minimal();
+    b.rules = vec![
+        rule("VCH-ROT-001", "kms"),
+        rule("ACME-ROT-001", "second"),
+        rule("OTHER-001", "other"),
+    ];
+    let merged = merge(vec![("a.json".into(), a), ("b.json".into(), b)]).expect("merges");
+    let got: Vec<(&str, &str)> = merged
+        .rules
+        .iter()
+        .map(|r| (r.id.as_str(), r.title.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("ACME-ROT-001", "first"),
+            ("VCH-ROT-001", "kms"),
+            ("OTHER-001", "other")
+        ]
+    );
+    assert!(schema_errors(&json_of(&merged)).is_empty());
 }

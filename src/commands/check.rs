@@ -135,7 +135,7 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     };
     let result = &checked.result;
 
-    let rules = rule_infos(&checked.policies);
+    let rules = &result.rules;
     let first_root = args
         .scan
         .paths
@@ -148,14 +148,14 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     let stdout = render(
         stdout_format.format,
         result,
-        &rules,
+        rules,
         &stdout_format.apply(&options),
         color,
     )?;
     let mut out = std::io::stdout().lock();
     out.write_all(stdout.as_bytes()).into_diagnostic()?;
     out.flush().into_diagnostic()?;
-    write_outputs(&outputs, result, &rules, &options)?;
+    write_outputs(&outputs, result, rules, &options)?;
     Ok(verdict(result, fail_on, args.strict))
 }
 
@@ -424,24 +424,6 @@ fn absolute(cwd: &Path, path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-/// The metadata of the rules in force, for reports.
-pub fn rule_infos(policies: &PolicySet) -> Vec<RuleInfo> {
-    policies
-        .rules
-        .iter()
-        .map(|r| RuleInfo {
-            id: r.def.id.clone(),
-            name: r.def.name.clone(),
-            title: r.def.title.clone(),
-            area: r.def.area.clone(),
-            severity: r.severity,
-            description: r.def.description.clone(),
-            remediation: r.def.remediation.clone(),
-            controls: r.def.controls.clone(),
-        })
-        .collect()
 }
 
 /// Renders `result` in `format`.

@@ -8,13 +8,13 @@ use std::path::Path;
 use miette::{IntoDiagnostic, WrapErr};
 
 use super::check::{
-    parse_outputs, read_templates, render, rule_infos, sarif_base, warn_unused_templates,
-    write_outputs,
+    parse_outputs, read_templates, render, sarif_base, warn_unused_templates, write_outputs,
 };
 use crate::app::Outcome;
 use crate::cli::ReportArgs;
 use crate::report::{self, FormatSpec, RenderOptions, RuleInfo};
 use crate::result::ScanResult;
+use crate::scan;
 
 /// Renders the results; the exit code is 0 unless a file cannot be read or rendered.
 pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
@@ -44,7 +44,16 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
         &args.policy,
         super::find_config(&args.policy, Path::new("."))?.as_ref(),
     )?;
-    let rules = rule_infos(&policies);
+    // The rules the results were checked with describe themselves; the packs
+    // loaded here (the built-in one, `--policy`) fill in for results saved
+    // without them.
+    let mut rules = result.rules.clone();
+    let recorded: BTreeSet<String> = rules.iter().map(|r| r.id.clone()).collect();
+    rules.extend(
+        scan::rule_infos(&policies)
+            .into_iter()
+            .filter(|r| !recorded.contains(&r.id)),
+    );
     warn_missing_rules(&result, &rules);
     let options = RenderOptions {
         sarif_base: sarif_base(Path::new(".")),
@@ -65,12 +74,9 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// Warns when the result names rules that the policies given here do not
-/// define: a saved result holds no rule metadata, so their passed checks
-/// lose their title, area and controls in the report.
-// TODO: store the metadata of the rules in force in the result (a `rules`
-// list in result.rs and the schema), so that `vouch report` of a user pack's
-// results keeps its control coverage without `--policy`; until then it warns.
+/// Warns when the result names rules that neither it nor the policies given
+/// here describe (a result saved by a vouch older than its `rules` list): their
+/// passed checks lose their title, area and controls in the report.
 fn warn_missing_rules(result: &ScanResult, rules: &[RuleInfo]) {
     let known: BTreeSet<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     let named = result

@@ -6,7 +6,7 @@
 //! file it was read from), unless it already has one from an earlier merge.
 
 use super::ReportError;
-use crate::result::{PackInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Tool};
+use crate::result::{PackInfo, RuleInfo, SCHEMA_VERSION, ScanInfo, ScanResult, Tool};
 
 /// Merges `results`, each paired with the name of the file it was read from.
 ///
@@ -86,10 +86,33 @@ pub fn merge(results: Vec<(String, ScanResult)>) -> Result<ScanResult, ReportErr
                 x.origin = origin(x.origin.take());
                 x
             }));
+        merge_rules(&mut merged.rules, &name, result.rules);
     }
     merged.scan = scan;
     merged.recount();
     Ok(merged)
+}
+
+/// Adds the rules one input describes; a rule id already known keeps its
+/// first description, and a different title, area or controls is worth a
+/// warning (two shards checked with two versions of a pack).
+fn merge_rules(into: &mut Vec<RuleInfo>, name: &str, rules: Vec<RuleInfo>) {
+    for rule in rules {
+        match into.iter().find(|r| r.id == rule.id) {
+            None => into.push(rule),
+            Some(known)
+                if (&known.title, &known.area, &known.controls)
+                    != (&rule.title, &rule.area, &rule.controls) =>
+            {
+                log::warn!(
+                    "{name} describes {} differently from an earlier result; the report uses the first description",
+                    rule.id
+                );
+            }
+            // A severity changed by one repository's config is not a conflict.
+            Some(_) => {}
+        }
+    }
 }
 
 /// Folds one input's scan facts into the merged ones.

@@ -25,10 +25,10 @@ pub mod text;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use crate::result::ScanResult;
 
-use crate::result::{ScanResult, Severity};
-
+/// What a report needs to know about one rule.
+pub use crate::result::RuleInfo;
 pub use context::{TemplateContext, template_context};
 pub use json::load_result;
 pub use merge::merge;
@@ -174,27 +174,6 @@ impl FromStr for FormatSpec {
         }
         Ok(spec)
     }
-}
-
-/// What a report needs to know about one rule; filled by the policy engine.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RuleInfo {
-    /// The stable id, `VCH-ISO-001`.
-    pub id: String,
-    /// The kebab-case name of the pattern it flags, `key-in-plain-env`.
-    pub name: String,
-    /// A one-line title.
-    pub title: String,
-    /// One of [`crate::result::AREAS`] (or a user pack's own area).
-    pub area: String,
-    /// The default severity, before config overrides.
-    pub severity: Severity,
-    /// What it checks and why it matters (Markdown allowed).
-    pub description: String,
-    /// How to fix a failure.
-    pub remediation: String,
-    /// Controls it serves, `framework:control` (`soc2:CC6.1`).
-    pub controls: Vec<String>,
 }
 
 /// Everything a renderer receives.
