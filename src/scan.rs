@@ -76,9 +76,10 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
     for outcome in outcomes {
         match outcome {
             FileOutcome::Skipped(s) => skipped.push(s),
-            FileOutcome::Parsed(file, file_errors) => {
+            FileOutcome::Parsed(file, file_errors, partly) => {
                 errors.extend(file_errors);
                 files.push(file);
+                skipped.extend(partly);
             }
         }
     }
@@ -137,7 +138,9 @@ pub fn rule_infos(policies: &PolicySet) -> Vec<RuleInfo> {
 
 enum FileOutcome {
     Skipped(Skipped),
-    Parsed(ScannedFile, Vec<FileError>),
+    /// A file checked, its errors, and why part of it was not (it is then
+    /// listed among the skipped files too).
+    Parsed(ScannedFile, Vec<FileError>, Option<Skipped>),
 }
 
 fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome {
@@ -158,11 +161,19 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
     };
     // Classification reads the canonical location, so the folders a file sits
     // in (`.github/workflows`, a chart's `templates`) count however the root was typed.
-    if let Some(reason) = inputs::skip_reason(&found.location, &text) {
-        return skip(reason);
-    }
+    let partly = inputs::skip_reason(&found.location, &text).map(|reason| {
+        log::debug!("{shown}: {reason}");
+        Skipped {
+            file: shown.clone(),
+            reason,
+        }
+    });
     let source = SourceFile::new(found.path.clone(), &text);
-    let parsed = inputs::parse(&source, &found.location);
+    let parsed = if partly.is_some() {
+        inputs::parse_as_text(&source)
+    } else {
+        inputs::parse(&source, &found.location)
+    };
     log::debug!(
         "{shown}: {} with {} resources",
         parsed.kind.as_str(),
@@ -200,6 +211,7 @@ fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome
             unit,
         },
         errors,
+        partly,
     )
 }
 

@@ -468,3 +468,58 @@ fn helm_chart_templates_are_skipped_however_the_root_is_typed() {
     assert_eq!(result["errors"][0]["file"], "deployment.yaml");
     assert_eq!(result["errors"][0]["line"], 2);
 }
+
+#[test]
+fn a_key_in_a_helm_chart_template_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("mychart");
+    write(
+        &chart,
+        "Chart.yaml",
+        "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+    );
+    // An invented key, in the shape of an OpenAI project key.
+    write(
+        &chart,
+        "templates/secret.yaml",
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}\nstringData:\n  \
+         OPENAI_API_KEY: sk-proj-JCNVTVGoaJ9Guoegz2yLFAKE2eVNpTpgnJvcCc3nhCgAqgMVU5qSTYSdEIT3BlbkFJ9eNI2V3GsWMU2U4shtCEq7BjdIGvAQFAKErcj6JQdbtsMjz1VnPEMCpJMy\n  \
+         HF_TOKEN: {{ .Values.hfToken | quote }}\n",
+    );
+    let result = check_from(dir.path(), &["."]);
+    let findings: Vec<(String, String, u64)> = result["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [(
+            "VCH-ISO-001".to_string(),
+            "mychart/templates/secret.yaml".to_string(),
+            6
+        )]
+    );
+    // Still listed as not checked as Kubernetes, with the reason.
+    assert_eq!(result["scan"]["files_skipped"], 1);
+    assert!(
+        result["scan"]["skipped"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("searched for keys as text"),
+        "{}",
+        result["scan"]["skipped"]
+    );
+    assert!(
+        !result
+            .to_string()
+            .contains("FAKE2eVNpTpgnJvcCc3nhCgAqgMVU5qSTYSdEIT3BlbkFJ9")
+    );
+}

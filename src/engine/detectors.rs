@@ -106,10 +106,9 @@ fn within(params: &J, kind: &str) -> Result<Option<Vec<Vec<PathStep>>>, String> 
         .map(Some)
 }
 
-// TODO: files the scanner skips before parsing — Helm chart templates, files
-// that are not UTF-8 (a Latin-1 byte, UTF-16 PowerShell or `.env`) — never
-// reach this detector, so keys in them are missed; reading them as text for
-// the key search alone would need the scanner to keep them as `file` resources.
+// TODO: files the scanner skips before parsing because they are not text it
+// can decode never reach this detector, so keys in them are missed; Helm chart
+// templates do reach it, as text (scan.rs).
 fn secret_keys(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
     let sets = strings(params, "sets");
     let classes = strings(params, "classes");

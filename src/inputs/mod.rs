@@ -184,7 +184,8 @@ pub fn skip_reason(path: &Path, text: &str) -> Option<String> {
     });
     if in_chart && yaml_like && text.contains("{{") {
         return Some(
-            "Helm chart template: not YAML until rendered (scan the output of `helm template`)"
+            "Helm chart template: searched for keys as text; its resources are not checked until \
+             rendered (scan the output of `helm template`)"
                 .into(),
         );
     }
@@ -249,6 +250,16 @@ pub fn parse(file: &SourceFile, location: &Path) -> Parsed {
         kind,
         resources,
         errors,
+    }
+}
+
+/// A file read only as text: one `file` resource, searched for keys (a Helm
+/// chart template, which is not YAML until rendered).
+pub fn parse_as_text(file: &SourceFile) -> Parsed {
+    Parsed {
+        kind: FileKind::Text,
+        resources: vec![file_resource(file)],
+        errors: Vec::new(),
     }
 }
 
