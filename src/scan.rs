@@ -66,9 +66,11 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
         options.roots.len()
     );
 
+    let secrets =
+        SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
     let outcomes: Vec<FileOutcome> = found
         .par_iter()
-        .map(|f| read_and_parse(f, options))
+        .map(|f| read_and_parse(f, options, &secrets))
         .collect();
     let mut files = Vec::new();
     let mut skipped = Vec::new();
@@ -83,8 +85,6 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
             }
         }
     }
-    let secrets =
-        SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
     let project = Project::new(files, secrets);
     let evaluation = engine::evaluate(&project, policies, options.now);
 
@@ -143,8 +143,14 @@ enum FileOutcome {
     Parsed(ScannedFile, Vec<FileError>, Option<Skipped>),
 }
 
-fn read_and_parse(found: &discover::Found, options: &ScanOptions) -> FileOutcome {
-    let shown = display_path(&found.path);
+fn read_and_parse(
+    found: &discover::Found,
+    options: &ScanOptions,
+    secrets: &SecretsGlue,
+) -> FileOutcome {
+    // As logs and the skipped and error lists show it: a key in a file name is
+    // a key all the same.
+    let shown = secrets.redact_text(&display_path(&found.path));
     let skip = |reason: String| {
         log::debug!("skipped {shown}: {reason}");
         FileOutcome::Skipped(Skipped {

@@ -413,7 +413,7 @@ waivers:
         ]
     );
     assert!(
-        stderr(&out).contains("waiver of VCH-PRV-010 at .vouch.yaml:4 expired on 2026-12-31: its 1 finding(s) count again"),
+        stderr(&out).contains("waiver of VCH-PRV-010 at .vouch.yaml:4 expired on 2026-12-31: it no longer waives its 1 finding(s)"),
         "{}",
         stderr(&out)
     );

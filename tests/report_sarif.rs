@@ -251,7 +251,7 @@ fn exceptions_that_need_attention_become_warnings() {
     assert_eq!(notes[1]["level"], "warning");
     assert_eq!(
         notes[1]["message"]["text"],
-        "waiver of VCH-ROT-004 at .vouch.yaml:20 expired on 2026-11-30: its 1 finding(s) count again"
+        "waiver of VCH-ROT-004 at .vouch.yaml:20 expired on 2026-11-30: it no longer waives its 1 finding(s)"
     );
     assert_eq!(
         notes[1]["locations"][0]["physicalLocation"]["region"]["startLine"],

@@ -98,12 +98,20 @@ pub fn scan_and_filter(
     filter::apply(&mut result, &scan.project, &policies, &options);
     result.scan.config = config.as_ref().map(|c| c.path.clone());
     result.scan.baseline = baseline.map(|(name, _)| name);
+    let secrets = scan.project.secrets();
     let relative = scan
         .project
         .files
         .iter()
-        .map(|f| (f.source.display_path(), f.relative.clone()))
+        .map(|f| {
+            (
+                secrets.redact_text(&f.source.display_path()),
+                f.relative.clone(),
+            )
+        })
         .collect();
+    secrets.redact_result(&mut result);
+    filter::warn_of_exceptions(&result);
     Ok(Checked {
         result,
         policies,

@@ -35,11 +35,13 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
         }
         results.push((name.clone(), report::load_result(&name, &text)?));
     }
-    let result = if results.len() == 1 {
+    let mut result = if results.len() == 1 {
         results.remove(0).1
     } else {
         report::merge(results)?
     };
+    // A result written by hand or by an older vouch is redacted all the same.
+    crate::engine::secrets::SecretsGlue::builtin().redact_result(&mut result);
     let policies = super::load_policies(
         &args.policy,
         super::find_config(&args.policy, Path::new("."))?.as_ref(),

@@ -134,12 +134,16 @@ fn apply(rule: &Rule, project: &Project, at: ResRef, now: NaiveDate) -> Option<O
         return None;
     }
     let outcome = eval::eval(&rule.assert, &Ctx::resource(project, at, now));
-    log::trace!(
-        "{} on {}: {:?}",
-        rule.def.id,
-        project.resource(at).address,
-        std::mem::discriminant(&outcome)
-    );
+    if log::log_enabled!(log::Level::Trace) {
+        let verdict = match &outcome {
+            Outcome::Pass(_) => "pass",
+            Outcome::Fail(_) => "fail",
+            Outcome::Unknown(_) => "unknown",
+        };
+        // An address holds names from the file, and a name can be a key.
+        let address = project.secrets().redact_text(&project.resource(at).address);
+        log::trace!("{} on {address}: {verdict}", rule.def.id);
+    }
     Some(outcome)
 }
 

@@ -10,11 +10,13 @@
 //! two lines of a quoted YAML value. [`SecretsGlue::file_spans`] joins both
 //! into the spans every snippet of a file is cut through.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::inputs::yaml;
 use crate::policy::PolicySet;
 use crate::resource::Resource;
+use crate::result::ScanResult;
 use crate::secrets::{SecretCatalog, SecretSpans, Secrets};
 use crate::source::Span;
 use crate::tree::{Node, PathStep, Value};
@@ -169,6 +171,71 @@ impl SecretsGlue {
     /// `text` with every secret the text alone reveals replaced by its redaction.
     pub fn redact_text(&self, text: &str) -> String {
         self.secrets.redact_text(text)
+    }
+
+    /// Redacts, in place, every text of `result` that came from the user
+    /// rather than from a rule's own redacting message: file and resource
+    /// names, waiver and comment reasons and owners, unknowns' reasons, error
+    /// messages. A key in a file name, a resource name or a waiver's reason
+    /// would otherwise reach every report whole. Messages and snippets are
+    /// redacted where they are made; running them through again changes nothing.
+    pub fn redact_result(&self, result: &mut ScanResult) {
+        // The same names recur in thousands of entries: redact each once.
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut fix = |text: &mut String| {
+            if let Some(done) = seen.get(text.as_str()) {
+                if done != text {
+                    text.clone_from(done);
+                }
+                return;
+            }
+            let redacted = self.redact_text(text);
+            seen.insert(std::mem::take(text), redacted.clone());
+            *text = redacted;
+        };
+        fn fix_opt(text: &mut Option<String>, fix: &mut impl FnMut(&mut String)) {
+            if let Some(t) = text.as_mut() {
+                fix(t);
+            }
+        }
+        result.scan.roots.iter_mut().for_each(&mut fix);
+        for s in &mut result.scan.skipped {
+            fix(&mut s.file);
+            fix(&mut s.reason);
+        }
+        for f in &mut result.findings {
+            fix(&mut f.file);
+            fix(&mut f.resource);
+            fix(&mut f.name);
+            fix(&mut f.message);
+            fix_opt(&mut f.template, &mut fix);
+            if let Some(s) = f.suppressed.as_mut() {
+                fix_opt(&mut s.reason, &mut fix);
+                fix_opt(&mut s.owner, &mut fix);
+                fix_opt(&mut s.at, &mut fix);
+            }
+        }
+        for c in &mut result.passed {
+            fix(&mut c.file);
+            fix(&mut c.resource);
+        }
+        for u in &mut result.unknown {
+            fix(&mut u.file);
+            fix(&mut u.resource);
+            fix(&mut u.reason);
+        }
+        for e in &mut result.errors {
+            fix(&mut e.file);
+            fix(&mut e.message);
+        }
+        for x in &mut result.exceptions {
+            fix(&mut x.file);
+            x.paths.iter_mut().for_each(&mut fix);
+            fix_opt(&mut x.resource, &mut fix);
+            fix_opt(&mut x.reason, &mut fix);
+            fix_opt(&mut x.owner, &mut fix);
+            fix_opt(&mut x.problem, &mut fix);
+        }
     }
 
     /// The secret spans of `text` that the text alone reveals.

@@ -125,10 +125,15 @@ pub fn apply(result: &mut ScanResult, project: &Project, policies: &PolicySet, o
             .count();
         narrow_to_changed(result, policies, changed, files);
     }
+    result.recount();
+}
+
+/// Warns of every exception that needs attention (expired, unused, malformed);
+/// called once the result is redacted, since reasons and problems quote the user.
+pub fn warn_of_exceptions(result: &ScanResult) {
     for x in result.exceptions.iter().filter(|x| x.needs_attention()) {
         log::warn!("{}", describe(x));
     }
-    result.recount();
 }
 
 /// The one-line account of an exception that needs attention, for logs and the terminal.
@@ -140,7 +145,7 @@ pub fn describe(x: &Exception) -> String {
     };
     match x.status.as_str() {
         "expired" => format!(
-            "{what} expired on {}: its {} finding(s) count again",
+            "{what} expired on {}: it no longer waives its {} finding(s)",
             x.expires.as_deref().unwrap_or("?"),
             x.matched
         ),
