@@ -39,6 +39,18 @@ pub struct Found {
     pub location: PathBuf,
     /// Why it is skipped, if it is.
     pub skip: Option<String>,
+    /// Why it could not be read (a folder or file without permission): an
+    /// error of the run, not a skip, so that `--strict` fails on it.
+    pub unreadable: Option<String>,
+}
+
+/// Why a file's text could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadFailure {
+    /// Its bytes are not text: skipped.
+    Binary,
+    /// The system refused it (permissions, a vanished file): an error.
+    Io(String),
 }
 
 /// What to skip.
@@ -172,6 +184,15 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
         if !typed.exists() {
             return Err(format!("{}: no such file or folder", display_path(typed)));
         }
+        // A root that cannot be read is a failed run, not an empty one.
+        let readable = if typed.is_dir() {
+            std::fs::read_dir(typed).map(drop)
+        } else {
+            std::fs::File::open(typed).map(drop)
+        };
+        if let Err(e) = readable {
+            return Err(format!("{}: cannot be read: {e}", display_path(typed)));
+        }
         let mut here = Vec::new();
         walk(&Root::new(typed), filter, &mut here);
         found.extend(here.into_iter().filter(|f| seen.insert(f.location.clone())));
@@ -182,12 +203,13 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
 
 /// Adds the files below `root` to `found`.
 fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
-    let mut push = |path: PathBuf, skip: Option<String>| {
+    let mut push = |path: PathBuf, skip: Option<String>, unreadable: Option<String>| {
         found.push(Found {
             relative: root.relative(&path),
             location: root.locate(&path),
             path,
             skip,
+            unreadable,
         });
     };
     let walker = WalkDir::new(&root.typed)
@@ -206,13 +228,18 @@ fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
                 let path = e
                     .path()
                     .map_or_else(|| root.typed.clone(), Path::to_path_buf);
-                push(path, Some(format!("cannot be read: {e}")));
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                push(path, None, Some(format!("cannot be read: {reason}")));
                 continue;
             }
         };
-        if entry.file_type().is_file() {
-            let skip = entry
-                .metadata()
+        // The root itself is followed when it is a symbolic link: the user named it.
+        let is_file = entry.file_type().is_file()
+            || (entry.depth() == 0 && entry.path_is_symlink() && entry.path().is_file());
+        if is_file {
+            let skip = std::fs::metadata(entry.path())
                 .ok()
                 .filter(|m| m.len() > filter.max_bytes)
                 .map(|m| {
@@ -222,11 +249,12 @@ fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
                         filter.max_bytes
                     )
                 });
-            push(entry.into_path(), skip);
-        } else if entry.path_is_symlink() {
+            push(entry.into_path(), skip, None);
+        } else if entry.path_is_symlink() && entry.depth() > 0 {
             push(
                 entry.into_path(),
                 Some("symbolic link (not followed)".into()),
+                None,
             );
         }
     }
@@ -242,13 +270,13 @@ fn work_tree(folder: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Reads a file as text; `Err` holds the reason to skip it (binary, unreadable).
-pub fn read_text(path: &Path) -> Result<String, String> {
+/// Reads a file as text.
+pub fn read_text(path: &Path) -> Result<String, ReadFailure> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot be read: {e}"))?;
-    let (text, encoding) = decode(bytes).ok_or_else(|| "binary file".to_string())?;
+        .map_err(|e| ReadFailure::Io(format!("cannot be read: {e}")))?;
+    let (text, encoding) = decode(bytes).ok_or(ReadFailure::Binary)?;
     if encoding != "UTF-8" {
         log::debug!("{}: read as {encoding}", display_path(path));
     }

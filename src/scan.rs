@@ -78,6 +78,7 @@ pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> 
     for outcome in outcomes {
         match outcome {
             FileOutcome::Skipped(s) => skipped.push(s),
+            FileOutcome::Unreadable(e) => errors.push(e),
             FileOutcome::Parsed(file, file_errors, partly) => {
                 errors.extend(file_errors);
                 files.push(file);
@@ -138,6 +139,8 @@ pub fn rule_infos(policies: &PolicySet) -> Vec<RuleInfo> {
 
 enum FileOutcome {
     Skipped(Skipped),
+    /// A file or folder the system would not let us read.
+    Unreadable(FileError),
     /// A file checked, its errors, and why part of it was not (it is then
     /// listed among the skipped files too).
     Parsed(ScannedFile, Vec<FileError>, Option<Skipped>),
@@ -158,12 +161,25 @@ fn read_and_parse(
             reason,
         })
     };
+    let unreadable = |reason: String| {
+        log::warn!("{shown}: {reason}");
+        FileOutcome::Unreadable(FileError {
+            file: shown.clone(),
+            line: 1,
+            message: reason,
+            origin: None,
+        })
+    };
     if let Some(reason) = &found.skip {
         return skip(reason.clone());
     }
+    if let Some(reason) = &found.unreadable {
+        return unreadable(reason.clone());
+    }
     let text = match discover::read_text(&found.path) {
         Ok(t) => t,
-        Err(reason) => return skip(reason),
+        Err(discover::ReadFailure::Binary) => return skip("binary file".into()),
+        Err(discover::ReadFailure::Io(reason)) => return unreadable(reason),
     };
     // Classification reads the canonical location, so the folders a file sits
     // in (`.github/workflows`, a chart's `templates`) count however the root was typed.

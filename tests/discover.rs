@@ -523,3 +523,124 @@ fn a_key_in_a_helm_chart_template_is_found() {
             .contains("FAKE2eVNpTpgnJvcCc3nhCgAqgMVU5qSTYSdEIT3BlbkFJ9")
     );
 }
+
+/// `vouch` run as a user that file permissions apply to: as root (CI), through
+/// `setpriv` as `nobody`, since root reads a mode-000 file all the same.
+#[cfg(unix)]
+fn vouch_unprivileged() -> std::process::Command {
+    let bin = assert_cmd::cargo::cargo_bin("vouch");
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if root {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        cmd
+    } else {
+        std::process::Command::new(bin)
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn what_cannot_be_read_is_an_error_and_an_unreadable_root_fails_the_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &Path, m: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(m));
+    mode(dir.path(), 0o755).unwrap();
+    let tree = dir.path().join("tree");
+    write(&tree, "a.env", "OPENAI_BASE_URL=http://llm.internal/v1\n");
+    let locked_file = write(&tree, "locked.env", "X=1\n");
+    let locked_dir = write(&tree, "sub/b.env", "X=1\n");
+    let locked_dir = locked_dir.parent().unwrap();
+    let locked_root = write(dir.path(), "root/c.env", "X=1\n");
+    let locked_root = locked_root.parent().unwrap();
+    for p in [&tree, &dir.path().join("root")] {
+        mode(p, 0o755).unwrap();
+    }
+    mode(&locked_file, 0o000).unwrap();
+    mode(locked_dir, 0o000).unwrap();
+    mode(locked_root, 0o000).unwrap();
+
+    let run = |args: &[&str]| {
+        vouch_unprivileged()
+            .current_dir(dir.path())
+            .arg("check")
+            .args(args)
+            .args(["--format", "json", "--fail-on", "never"])
+            .output()
+            .unwrap()
+    };
+    let out = run(&["tree"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<(String, String)> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "tree/locked.env".to_string(),
+                "cannot be read: Permission denied (os error 13)".to_string()
+            ),
+            (
+                "tree/sub".to_string(),
+                "cannot be read: Permission denied (os error 13)".to_string()
+            ),
+        ]
+    );
+    assert_eq!(json["scan"]["files_skipped"], 0);
+    assert_eq!(
+        json["findings"][0]["rule"], "VCH-ENC-008",
+        "the rest is still checked"
+    );
+    // --strict fails on them.
+    assert_eq!(run(&["tree", "--strict"]).status.code(), Some(1));
+    // A root that cannot be read is a failed run.
+    let out = run(&["root"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("root: cannot be read: Permission denied"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in [&locked_file, locked_dir, locked_root] {
+        mode(p, 0o755).unwrap();
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_root_given_as_a_symbolic_link_is_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "real/.env",
+        "OPENAI_BASE_URL=http://llm.internal/v1\n",
+    );
+    std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("real/.env"), dir.path().join("linked.env"))
+        .unwrap();
+    for root in ["linked", "linked.env"] {
+        let json = check_from(dir.path(), &[root]);
+        assert_eq!(json["scan"]["files_scanned"], 1, "{root}");
+        assert_eq!(json["scan"]["skipped"], serde_json::json!([]), "{root}");
+        assert_eq!(json["findings"][0]["rule"], "VCH-ENC-008", "{root}");
+    }
+}
