@@ -203,3 +203,52 @@ fn control_characters_and_markup_survive_as_text() {
     let case = failure.parent().expect("its case");
     assert_eq!(attr(case, "name"), "a\tb\"c in deploy/api.yaml");
 }
+
+#[test]
+fn two_suppressed_findings_of_one_case_each_give_their_reason() {
+    let mut result = report_fixture::result();
+    let inline = result
+        .findings
+        .iter()
+        .find(|f| f.resource == "k8s/container/cni/agent")
+        .expect("the fixture's inline suppression")
+        .clone();
+    let mut baselined = inline.clone();
+    baselined.line += 5;
+    baselined.fingerprint.push('2');
+    let suppression = baselined.suppressed.as_mut().unwrap();
+    suppression.kind = "baseline".into();
+    suppression.reason = Some("recorded in the baseline".into());
+    suppression.expires = None;
+    suppression.at = Some(".vouch-baseline.json".into());
+    result.findings.push(baselined);
+    result.recount();
+    let rules = report_fixture::rules();
+    let xml = render(
+        Format::Junit,
+        &ReportInput::new(&result, &rules),
+        &RenderOptions::default(),
+    )
+    .expect("renders");
+    let doc = Document::parse(&xml).expect("well-formed");
+    let case = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("testcase")
+                && n.attribute("name") == Some("k8s/container/cni/agent in deploy/cni.yaml")
+        })
+        .expect("the case");
+    let skipped = case
+        .children()
+        .find(|c| c.has_tag_name("skipped"))
+        .expect("skipped");
+    assert_eq!(
+        attr(skipped, "message"),
+        format!(
+            "line {}: Inline suppression: needs host networking for the CNI (until 2027-03-31, at deploy/cni.yaml:39); \
+             line {}: Baseline: recorded in the baseline (at .vouch-baseline.json)",
+            inline.line,
+            inline.line + 5
+        )
+    );
+}

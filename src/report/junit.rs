@@ -2,9 +2,10 @@
 //!
 //! One `<testsuite>` per area and one `<testcase>` per rule × resource (and
 //! origin, in a merged result): a passed check is a passing case, a finding
-//! a `<failure>` carrying the message, the location and the remediation, an
-//! unsettled check or a suppressed finding a `<skipped>` case with the
-//! reason (and, for a waiver or comment, its owner, expiry and place). Files that could not
+//! a `<failure>` carrying the message, the location and the remediation (all
+//! the findings of the rule on the resource in one failure, so a case count
+//! can be lower than the finding count), an unsettled check or a suppressed
+//! finding a `<skipped>` case with the reason (and, for a waiver or comment, its owner, expiry and place). Files that could not
 //! be parsed form a last suite of `<error>` cases, so a CI view shows them too.
 //! The XML is written by hand: the structure is fixed and small, and every
 //! text goes through [`escape::xml`], which also removes the control
@@ -22,7 +23,15 @@ use crate::result::{Finding, Suppression, Unknown};
 enum Outcome<'a> {
     Passed,
     Failed(Vec<&'a Finding>),
+    /// Every finding of the case suppressed: a skipped case giving each one's reason.
+    Suppressed(Vec<&'a Finding>),
     Skipped(String),
+}
+
+impl Outcome<'_> {
+    fn is_skipped(&self) -> bool {
+        matches!(self, Outcome::Skipped(_) | Outcome::Suppressed(_))
+    }
 }
 
 /// A test case: rule × (origin, file, resource).
@@ -46,10 +55,7 @@ pub fn render(input: &ReportInput<'_>) -> String {
         .values()
         .flatten()
         .filter(|c| matches!(c.outcome, Outcome::Failed(_)));
-    let skipped = suites
-        .values()
-        .flatten()
-        .filter(|c| matches!(c.outcome, Outcome::Skipped(_)));
+    let skipped = suites.values().flatten().filter(|c| c.outcome.is_skipped());
     let tests: usize = suites.values().map(Vec::len).sum::<usize>() + result.errors.len();
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -103,7 +109,8 @@ fn suites<'a>(input: &ReportInput<'a>) -> BTreeMap<String, Vec<Case<'a>>> {
             (Outcome::Failed(list), None) => list.push(f),
             (_, None) => case.outcome = Outcome::Failed(vec![f]),
             (Outcome::Failed(_), Some(_)) => {}
-            (_, Some(s)) => case.outcome = Outcome::Skipped(skip_reason(s)),
+            (Outcome::Suppressed(list), Some(_)) => list.push(f),
+            (_, Some(_)) => case.outcome = Outcome::Suppressed(vec![f]),
         }
     }
     for u in &result.unknown {
@@ -191,10 +198,7 @@ fn write_suite(out: &mut String, area: &str, cases: &[Case<'_>], timestamp: &str
         .iter()
         .filter(|c| matches!(c.outcome, Outcome::Failed(_)))
         .count();
-    let skipped = cases
-        .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Skipped(_)))
-        .count();
+    let skipped = cases.iter().filter(|c| c.outcome.is_skipped()).count();
     let name = if area.is_empty() {
         "unclassified"
     } else {
@@ -238,6 +242,27 @@ fn write_case(out: &mut String, area: &str, case: &Case<'_>) {
     );
     match &case.outcome {
         Outcome::Passed => out.push_str("/>\n"),
+        Outcome::Suppressed(findings) => {
+            // Two findings of one rule on one resource may be suppressed by
+            // two different exceptions: each says its own.
+            let reason = match findings.as_slice() {
+                [one] => one.suppressed.as_ref().map(skip_reason).unwrap_or_default(),
+                many => many
+                    .iter()
+                    .filter_map(|f| {
+                        f.suppressed
+                            .as_ref()
+                            .map(|s| format!("line {}: {}", f.line, skip_reason(s)))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml(&reason)
+            );
+        }
         Outcome::Skipped(reason) => {
             let _ = writeln!(
                 out,
