@@ -243,3 +243,25 @@ fn rule_text_and_values_that_are_no_secrets_are_printed_as_written() {
             .all(|f| !f.message.contains("chars, #") && !f.remediation.contains("chars, #"))
     );
 }
+
+#[test]
+fn a_key_in_a_heredoc_hides_the_key_not_the_script() {
+    let all = scan("heredoc");
+    let id = finding(&all, "VCH-ISO-002", "main.tf", 7);
+    assert_eq!(id.column, 26);
+    assert_eq!(
+        snippet(id),
+        [
+            "6 apt-get install -y nginx",
+            "7 export AWS_ACCESS_KEY_ID=AKIA…(20 chars, #…)",
+            "8 export AWS_SECRET_ACCESS_KEY=…(40 chars, #…)",
+        ]
+    );
+    let secret = finding(&all, "VCH-ISO-002", "main.tf", 8);
+    assert_eq!(secret.column, 30);
+    assert_eq!(
+        snippet(secret)[2],
+        "9 systemctl start nginx",
+        "the line after the key is shown as written"
+    );
+}

@@ -286,7 +286,20 @@ impl SecretsGlue {
             }
         }
         for (node, plain) in decoded_strings(file) {
-            if !self.secrets.find_keys(&plain).is_empty() {
+            let keys = self.secrets.find_keys(&plain);
+            if keys.is_empty() {
+                continue;
+            }
+            // A string that holds keys among other text (a heredoc script) needs
+            // no blanket over it when the text already hides each of its keys
+            // as itself; only keys the text does not show (escaped, encoded)
+            // make the whole value hidden.
+            let inner = inner_span(text, node.span);
+            let range = inner.start..inner.end;
+            let shown_by_text = keys
+                .iter()
+                .all(|k| spans.overlapping(&range).any(|s| s.shown == k.redacted));
+            if !shown_by_text {
                 add(&mut spans, node, &plain);
             }
         }
