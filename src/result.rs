@@ -362,8 +362,58 @@ pub struct Finding {
 pub struct SnippetLine {
     /// The line number.
     pub line: usize,
-    /// Its text, secrets redacted.
+    /// Its text, secrets redacted; only part of it when the line is longer
+    /// than [`SNIPPET_LINE_CHARS`] (a minified bundle).
     pub text: String,
+    /// When only part of the line is kept: the 1-based column where `text` starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_column: Option<usize>,
+    /// When only part of the line is kept: the whole line's length in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_chars: Option<usize>,
+}
+
+/// The most characters of one line a snippet keeps: a window around the
+/// finding's column, so that a 3 MB minified line costs 400 characters.
+pub const SNIPPET_LINE_CHARS: usize = 400;
+
+impl SnippetLine {
+    /// A whole line.
+    pub fn whole(line: usize, text: String) -> Self {
+        SnippetLine {
+            line,
+            text,
+            from_column: None,
+            line_chars: None,
+        }
+    }
+
+    /// The line cut to [`SNIPPET_LINE_CHARS`] around the 1-based character
+    /// `column` (keeping 160 characters before it), or whole when it fits.
+    pub fn around(line: usize, text: &str, column: usize) -> Self {
+        let len = text.chars().count();
+        if len <= SNIPPET_LINE_CHARS {
+            return Self::whole(line, text.to_string());
+        }
+        let from = column.saturating_sub(161).min(len - SNIPPET_LINE_CHARS);
+        SnippetLine {
+            line,
+            text: text.chars().skip(from).take(SNIPPET_LINE_CHARS).collect(),
+            from_column: Some(from + 1),
+            line_chars: Some(len),
+        }
+    }
+
+    /// Characters of the line before `text` (0 when it starts the line).
+    pub fn skipped(&self) -> usize {
+        self.from_column.map_or(0, |c| c.saturating_sub(1))
+    }
+
+    /// Whether the line goes on after `text`.
+    pub fn continues(&self) -> bool {
+        self.line_chars
+            .is_some_and(|n| n > self.skipped() + self.text.chars().count())
+    }
 }
 
 /// Why a finding does not count.

@@ -271,3 +271,85 @@ fn next(seed: u64) -> u64 {
     seed.wrapping_mul(6_364_136_223_846_793_005)
         .wrapping_add(1_442_695_040_888_963_407)
 }
+
+/// A finding on a minified line keeps a window of it, not the megabytes:
+/// in the JSON, and in the terminal, with the underline still on the value.
+#[test]
+fn a_finding_on_a_huge_line_shows_a_window_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let padding = "a".repeat(300_000);
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("X={padding}\nOPENAI_BASE_URL=http://llm.internal/v1\n"),
+    )
+    .unwrap();
+    // A plain-HTTP URL 200,000 characters into one line of JSON.
+    std::fs::write(
+        dir.path().join("bundle.env"),
+        format!("OPENAI_BASE_URL=http://llm.internal/v1 {padding}\n"),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        Command::cargo_bin("vouch")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                ".",
+                "--no-config",
+                "--color",
+                "never",
+                "--format",
+                format,
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let out = run("json");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.len() < 100_000,
+        "{} bytes of JSON",
+        out.stdout.len()
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = |file: &str| {
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "VCH-ENC-008" && f["file"] == file)
+            .unwrap_or_else(|| panic!("no VCH-ENC-008 in {file}"))
+            .clone()
+    };
+    let env = finding(".env");
+    assert_eq!(env["line"], 2);
+    assert_eq!(env["snippet"][0]["line"], 1);
+    assert_eq!(
+        env["snippet"][0]["text"].as_str().unwrap().chars().count(),
+        400
+    );
+    assert_eq!(env["snippet"][0]["from_column"], 1);
+    assert_eq!(env["snippet"][0]["line_chars"], 300_002);
+    assert_eq!(
+        env["snippet"][1]["text"],
+        "OPENAI_BASE_URL=http://llm.internal/v1"
+    );
+    let bundle = finding("bundle.env");
+    assert_eq!(bundle["column"], 17);
+    let line = &bundle["snippet"][0];
+    assert!(
+        line["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("OPENAI_BASE_URL=http://")
+    );
+    assert_eq!(line["line_chars"], 300_039);
+
+    let out = run("text");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.len() < 20_000, "{} bytes of text", text.len());
+    assert!(text.contains("X=aaaa"), "{text}");
+    assert!(text.contains("aaa…\n"), "a cut line ends in …:\n{text}");
+}

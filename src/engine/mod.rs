@@ -374,7 +374,7 @@ impl<'a> Builder<'a> {
             "resource": shown(&res.address),
             "kind": res.kind,
             "environment": res.env.as_str(),
-            "file": file.source.display_path(),
+            "file": shown(&file.source.display_path()),
             "params": rule.params,
         });
         let render = |which: &str, fallback: &str| {
@@ -382,7 +382,12 @@ impl<'a> Builder<'a> {
                 .render(&format!("{}/{which}", rule.def.id), &context)
                 .unwrap_or_else(|_| fallback.to_string())
         };
-        let message = render("message", &rule.def.message);
+        // Cut as every report cuts it: a quoted value of 3 MB is 120 characters
+        // and its length.
+        // Redacted first, so that no cut leaves part of a key where the
+        // redaction can no longer see it.
+        let message = crate::report::limit::message(&shown(&render("message", &rule.def.message)))
+            .into_owned();
         let remediation = render("remediation", &rule.def.remediation);
         let spans = self.spans(hit.at.file);
         let snippet = snippet(file, hit, spans);
@@ -481,7 +486,7 @@ fn hex(bytes: &[u8]) -> String {
 /// on every line it covers, whichever line revealed it.
 fn snippet(file: &project::ScannedFile, hit: &Hit, spans: &SecretSpans) -> Vec<SnippetLine> {
     let src = &file.source;
-    let (first, _) = src.line_col(hit.span.start);
+    let (first, column) = src.line_col(hit.span.start);
     let (last, _) = src.line_col(hit.span.end);
     let from = first.saturating_sub(1).max(1);
     let to = (last + 1).min(src.line_count()).min(from + 7);
@@ -489,10 +494,8 @@ fn snippet(file: &project::ScannedFile, hit: &Hit, spans: &SecretSpans) -> Vec<S
         .map(|line| {
             let start = src.line_start(line).unwrap_or(0);
             let end = start + src.line_text(line).len();
-            SnippetLine {
-                line,
-                text: spans.show(&src.text, start..end),
-            }
+            let focus = if line == first { column } else { 1 };
+            SnippetLine::around(line, &spans.show(&src.text, start..end), focus)
         })
         .collect()
 }

@@ -499,7 +499,12 @@ fn finding_view<'a>(f: &'a Finding, rule: Option<&RuleInfo>, anchor: String) -> 
 
 fn source_line(l: &SnippetLine, f: &Finding, last: usize) -> SourceLine {
     let len = l.text.chars().count();
-    let (text, shortened) = if len <= MAX_LINE_CHARS {
+    let (text, shortened) = if let Some(whole) = l.line_chars {
+        // Cut already when the finding was made: show where.
+        let before = if l.skipped() > 0 { "…" } else { "" };
+        let after = if l.continues() { "…" } else { "" };
+        (format!("{before}{}{after}", l.text), Some(whole))
+    } else if len <= MAX_LINE_CHARS {
         (l.text.clone(), None)
     } else {
         // Keep the finding's column in view with the 80 characters before it (columns count from 1).
@@ -751,7 +756,7 @@ mod tests {
     #[test]
     fn long_lines_keep_a_window_around_the_column() {
         let text = format!("{}X{}", "a".repeat(999), "b".repeat(1000));
-        let snippet = SnippetLine { line: 7, text };
+        let snippet = SnippetLine::whole(7, text);
         let shown = source_line(&snippet, &finding_at(7, 1000), 7);
         assert_eq!(shown.shortened, Some(2000));
         assert!(shown.focus);
@@ -769,10 +774,7 @@ mod tests {
 
     #[test]
     fn short_lines_are_kept_whole() {
-        let snippet = SnippetLine {
-            line: 2,
-            text: "short".into(),
-        };
+        let snippet = SnippetLine::whole(2, "short".into());
         let shown = source_line(&snippet, &finding_at(1, 1), 3);
         assert_eq!(
             (shown.text.as_str(), shown.shortened, shown.focus),

@@ -5,7 +5,9 @@
 //! result and a JUnit failure, it buries the report and eats a pull-request
 //! comment's budget. Snippet lines are windowed in the template context; here
 //! messages are: each quoted value is cut to a window with its full length
-//! given, then the message as a whole. The JSON result keeps the full text.
+//! given, then the message as a whole. The engine cuts a finding's message so
+//! when it makes it, so the JSON result holds what every report shows; cutting
+//! a cut message again changes nothing.
 
 use std::borrow::Cow;
 
@@ -29,7 +31,7 @@ pub fn message(message: &str) -> Cow<'_, str> {
         out.push_str(&long_words(plain));
         if let Some(q) = quoted {
             let n = q.chars().count();
-            if n > MAX_VALUE_CHARS {
+            if n > MAX_VALUE_CHARS && !is_cut(q) {
                 let head: String = q.chars().take(MAX_VALUE_CHARS).collect();
                 out.push_str(&format!("`{head}…` ({n} characters)"));
             } else {
@@ -40,7 +42,7 @@ pub fn message(message: &str) -> Cow<'_, str> {
         }
     }
     let n = out.chars().count();
-    if n > MAX_MESSAGE_CHARS {
+    if n > MAX_MESSAGE_CHARS && !out.contains("… (message shortened, ") {
         let head: String = out.chars().take(MAX_MESSAGE_CHARS).collect();
         out = format!("{head}… (message shortened, {n} characters)");
     }
@@ -51,11 +53,16 @@ pub fn message(message: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether `text` is what a cut leaves: [`MAX_VALUE_CHARS`] characters and `…`.
+fn is_cut(text: &str) -> bool {
+    text.ends_with('…') && text.chars().count() == MAX_VALUE_CHARS + 1
+}
+
 /// `text` with every run of non-space characters longer than [`MAX_VALUE_CHARS`] cut.
 fn long_words(text: &str) -> Cow<'_, str> {
     if !text
         .split(char::is_whitespace)
-        .any(|w| w.len() > MAX_VALUE_CHARS && w.chars().count() > MAX_VALUE_CHARS)
+        .any(|w| w.len() > MAX_VALUE_CHARS && w.chars().count() > MAX_VALUE_CHARS && !is_cut(w))
     {
         return Cow::Borrowed(text);
     }
@@ -63,7 +70,7 @@ fn long_words(text: &str) -> Cow<'_, str> {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let n = word.chars().count();
-        if n > MAX_VALUE_CHARS {
+        if n > MAX_VALUE_CHARS && !is_cut(word) {
             let head: String = word.chars().take(MAX_VALUE_CHARS).collect();
             out.push_str(&format!("{head}… ({n} characters)"));
         } else {
@@ -93,6 +100,19 @@ mod tests {
         assert!(matches!(message(m), Cow::Borrowed(_)));
         let m = format!("{} `{}`", "word ".repeat(40), "v".repeat(MAX_VALUE_CHARS));
         assert_eq!(message(&m), m.as_str());
+    }
+
+    #[test]
+    fn cutting_a_cut_message_changes_nothing() {
+        let m = format!(
+            "{} points at `{}` and {}.",
+            "w".repeat(500),
+            "v".repeat(5000),
+            "word ".repeat(400)
+        );
+        let once = message(&m).into_owned();
+        assert_ne!(once, m);
+        assert_eq!(message(&once), once.as_str());
     }
 
     #[test]

@@ -302,6 +302,9 @@ struct Snippet {
     /// Per line: the byte offset in `text`'s line of each character of the
     /// original line, and of its end (a marker is longer than the character).
     columns: Vec<Vec<usize>>,
+    /// The finding's 0-based line and column in the file, for the header: the
+    /// excerpt's own column is off when the line was cut or sanitised.
+    at: (usize, usize),
 }
 
 impl Snippet {
@@ -310,12 +313,20 @@ impl Snippet {
         let mut lines = Vec::with_capacity(f.snippet.len());
         let mut columns = Vec::with_capacity(f.snippet.len());
         for l in &f.snippet {
-            let mut line = String::with_capacity(l.text.len());
-            let mut starts = Vec::with_capacity(l.text.len() + 1);
+            let mut line = String::with_capacity(l.text.len() + 6);
+            // Column n of the source line is `starts[n - 1]`; the columns a
+            // long line's cut left out all point at its `…`.
+            let mut starts = vec![0; l.skipped()];
+            if l.skipped() > 0 {
+                line.push('…');
+            }
             for c in l.text.chars() {
                 starts.push(line.len());
                 let mut buf = [0; 4];
                 line.push_str(&sanitize(c.encode_utf8(&mut buf)));
+            }
+            if l.continues() {
+                line.push('…');
             }
             starts.push(line.len());
             lines.push(line);
@@ -328,6 +339,7 @@ impl Snippet {
                 first_line,
             },
             columns,
+            at: (f.line.saturating_sub(1), f.column.saturating_sub(1)),
         }
     }
 
@@ -371,7 +383,20 @@ impl SourceCode for Snippet {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.excerpt.read_span(span, before, after)
+        let inner = self.excerpt.read_span(span, before, after)?;
+        let column = if inner.line() == self.at.0 {
+            self.at.1
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.excerpt.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -419,14 +444,8 @@ mod tests {
             name: String::new(),
             environment: None,
             snippet: vec![
-                crate::result::SnippetLine {
-                    line: 1,
-                    text: "x".into(),
-                },
-                crate::result::SnippetLine {
-                    line: 2,
-                    text: "\u{202e}aB".into(),
-                },
+                crate::result::SnippetLine::whole(1, "x".into()),
+                crate::result::SnippetLine::whole(2, "\u{202e}aB".into()),
             ],
             origin: None,
             template: None,

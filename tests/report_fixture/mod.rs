@@ -49,22 +49,16 @@ pub fn hostile() -> ScanResult {
     f.remediation = "]]></failure><x> \u{1b}[31m red".into();
     f.controls = vec!["soc2:CC6.1|<b>".into()];
     f.snippet = vec![
-        SnippetLine {
-            line: 30,
-            text: "value: \"</pre></code><script>alert(4)</script>\"".into(),
-        },
-        SnippetLine {
-            line: 31,
-            text: "access = \"user\u{202E}nimda\u{202C}\" # api\u{200B}key tag\u{E0041}".into(),
-        },
-        SnippetLine {
-            line: 32,
-            text: long_line(),
-        },
-        SnippetLine {
-            line: 33,
-            text: "```` fence and | pipe".into(),
-        },
+        SnippetLine::whole(
+            30,
+            "value: \"</pre></code><script>alert(4)</script>\"".into(),
+        ),
+        SnippetLine::whole(
+            31,
+            "access = \"user\u{202E}nimda\u{202C}\" # api\u{200B}key tag\u{E0041}".into(),
+        ),
+        SnippetLine::whole(32, long_line()),
+        SnippetLine::whole(33, "```` fence and | pipe".into()),
     ];
     let mut waived = result.findings[5].clone();
     waived.resource = "<b>bold</b>|`tick`".into();
