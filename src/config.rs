@@ -36,8 +36,9 @@ pub const SCHEMA: &str = include_str!("../schemas/config.schema.json");
 pub const FILE_NAMES: [&str; 2] = [".vouch.yaml", ".vouch.yml"];
 
 /// The config as written; every key is optional.
+// Unknown keys are the schema's to report, with their line, before this is read.
 #[derive(Debug, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct ConfigFile {
     /// Extra policy files or folders, relative to the config file.
     pub policies: Vec<String>,
@@ -61,7 +62,6 @@ pub struct ConfigFile {
 
 /// A waiver as written.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct WaiverDef {
     /// The rule id.
     pub rule: String,
@@ -131,10 +131,13 @@ pub struct Config {
     pub fail_on: Option<Option<Severity>>,
     text: String,
     spans: Spans,
+    /// Problems found reading it, told together with those only the rules
+    /// in force show (an unknown rule id, a mistyped param) by [`Config::apply`].
+    pending: Vec<ConfigProblem>,
 }
 
 /// One problem in a config file.
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Clone, Error, Diagnostic)]
 #[error("{message}")]
 #[diagnostic(code(config::invalid))]
 pub struct ConfigProblem {
@@ -158,9 +161,7 @@ pub struct ConfigProblem {
 #[error("{} problem(s) in {file}; nothing was checked", problems.len())]
 #[diagnostic(
     code(config::load_failed),
-    help(
-        "`vouch validate {file}` checks the file on its own; schemas/config.schema.json describes it"
-    )
+    help("docs/config.md explains every key; schemas/config.schema.json describes them")
 )]
 pub struct ConfigErrors {
     /// The file.
@@ -265,13 +266,14 @@ impl Config {
             let help = config_help(&v.pointer, &v.message);
             problems.add(v.span, v.message, help);
         }
-        if !problems.list.is_empty() {
-            return Err(problems.finish(()).unwrap_err());
-        }
+        // The rest is checked too whenever the file still reads as a config,
+        // so that every problem is told at once.
         let file: ConfigFile = match serde_json::from_value(json) {
             Ok(f) => f,
             Err(e) => {
-                problems.add(doc.root.span, format!("cannot read the config: {e}"), None);
+                if problems.list.is_empty() {
+                    problems.add(doc.root.span, format!("cannot read the config: {e}"), None);
+                }
                 return Err(problems.finish(()).unwrap_err());
             }
         };
@@ -295,11 +297,30 @@ impl Config {
             let env = Environment::from_name(env).unwrap_or(Environment::Unknown);
             env_config.push((env, patterns.clone()));
         }
+        // Each pattern on its own first, so that a bad one is shown at its line.
+        let mut bad_pattern = false;
+        for (env, patterns) in &file.environments {
+            for (i, p) in patterns.iter().enumerate() {
+                if p.starts_with("namespace:") {
+                    continue;
+                }
+                if let Err(e) = Glob::new(p) {
+                    bad_pattern = true;
+                    problems.add(
+                        spans.locate(&format!("/environments/{env}/{i}"), false),
+                        e.to_string(),
+                        None,
+                    );
+                }
+            }
+        }
         let environments = EnvMap::new(&env_config).unwrap_or_else(|e| {
-            problems.add(spans.locate("/environments", true), e, None);
+            if !bad_pattern {
+                problems.add(spans.locate("/environments", true), e, None);
+            }
             EnvMap::default()
         });
-        problems.finish(Config {
+        Ok(Config {
             path: name.to_string(),
             dir,
             file,
@@ -308,6 +329,7 @@ impl Config {
             fail_on,
             text: text.to_string(),
             spans,
+            pending: problems.list,
         })
     }
 
@@ -321,7 +343,19 @@ impl Config {
             fail_on: None,
             text: text.to_string(),
             spans: Spans::default(),
+            pending: Vec::new(),
         }
+    }
+
+    /// The problems found reading the file, as an error, if there are any:
+    /// for when the rules in force cannot be had to check the rest.
+    pub fn problems(&self) -> Result<(), ConfigErrors> {
+        Problems {
+            name: &self.path,
+            text: &self.text,
+            list: self.pending.clone(),
+        }
+        .finish(())
     }
 
     /// The extra policy paths, resolved from the config's folder.
@@ -329,7 +363,7 @@ impl Config {
         self.file
             .policies
             .iter()
-            .map(|p| self.dir.join(p))
+            .map(|p| self.dir.join(p.strip_prefix("./").unwrap_or(p)))
             .collect()
     }
 
@@ -349,7 +383,7 @@ impl Config {
         let mut problems = Problems {
             name: &self.path,
             text: &self.text,
-            list: Vec::new(),
+            list: self.pending.clone(),
         };
         let known = |id: &str| set.rule(id).is_some();
         let unknown_rule = |id: &str| {
@@ -386,12 +420,18 @@ impl Config {
                 );
             }
         }
-        for key in self.file.params.keys() {
+        for (key, value) in &self.file.params {
             if let Some(message) = unused_param(set, key) {
                 problems.add(
                     self.spans.locate(&format!("/params/{key}"), true),
                     message,
                     Some(format!("params in force: {}", param_names(set).join(", "))),
+                );
+            } else if let Some(message) = mistyped_param(set, key, value) {
+                problems.add(
+                    self.spans.locate(&format!("/params/{key}"), false),
+                    message,
+                    None,
                 );
             }
         }
@@ -418,15 +458,16 @@ fn compile_waivers(file: &ConfigFile, spans: &Spans, problems: &mut Problems<'_>
     let mut waivers = Vec::new();
     for (i, def) in file.waivers.iter().enumerate() {
         let at = |field: &str| spans.locate(&format!("/waivers/{i}/{field}"), false);
+        // A bad date spoils the waiver, but its other fields are still checked.
         let expires = match NaiveDate::parse_from_str(&def.expires, "%Y-%m-%d") {
-            Ok(d) => d,
+            Ok(d) => Some(d),
             Err(e) => {
                 problems.add(
                     at("expires"),
                     format!("`{}` is not a date: {e}", def.expires),
                     Some("write the last day the waiver applies as YYYY-MM-DD".into()),
                 );
-                continue;
+                None
             }
         };
         if def.reason.trim().is_empty() {
@@ -451,6 +492,9 @@ fn compile_waivers(file: &ConfigFile, spans: &Spans, problems: &mut Problems<'_>
                 problems.add(at("resource"), e.to_string(), None);
                 None
             }
+        };
+        let Some(expires) = expires else {
+            continue;
         };
         let line = SourceFile::new(problems.name, problems.text)
             .line_col(spans.locate(&format!("/waivers/{i}"), false).start)
@@ -491,6 +535,38 @@ fn unused_param(set: &PolicySet, key: &str) -> Option<String> {
         None => (!set.rules.iter().any(|r| r.params.contains_key(key)))
             .then(|| format!("no rule in force has a param `{key}`")),
     }
+}
+
+/// Why a param override cannot replace the packs' value, if its type differs.
+fn mistyped_param(set: &PolicySet, key: &str, value: &serde_json::Value) -> Option<String> {
+    let (rule, name) = match key.split_once('.') {
+        Some((id, name)) => (Some(id), name),
+        None => (None, key),
+    };
+    let kind = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a mapping",
+    };
+    set.rules
+        .iter()
+        .filter(|r| rule.is_none_or(|id| r.def.id == id))
+        .find_map(|r| {
+            r.params
+                .get(name)
+                .filter(|old| !crate::policy::load::same_type(old, value))
+                .map(|old| {
+                    format!(
+                        "`{key}` must be {} like the value it replaces (`{old}` in {}), not {}",
+                        kind(old),
+                        r.def.id,
+                        kind(value)
+                    )
+                })
+        })
 }
 
 fn param_names(set: &PolicySet) -> Vec<String> {

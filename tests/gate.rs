@@ -316,6 +316,45 @@ fn a_broken_config_is_an_error_at_its_line() {
 }
 
 #[test]
+fn every_problem_of_a_config_is_told_at_once_at_its_line() {
+    let tree = Tree::new();
+    tree.write(
+        ".vouch.yaml",
+        "fail_on: hihg\n\
+         params:\n  VCH-ROT-004.rotation_max_days: \"ninety\"\n\
+         disable: [VCH-MON-099]\n\
+         environments:\n  production: [\"[unclosed\"]\n\
+         waivers:\n  - rule: VCH-ENC-006\n    paths: [\"infra/{legacy\"]\n    reason: Legacy\n    expires: 2027-13-45\n\
+         unknown_key: 1\n",
+    );
+    let out = tree
+        .vouch()
+        .args(["validate", ".vouch.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("7 problem(s) in .vouch.yaml"), "{err}");
+    for (problem, at) in [
+        ("\"hihg\" is not one of", "[.vouch.yaml:1:10]"),
+        (
+            "`VCH-ROT-004.rotation_max_days` must be a number like the value it replaces (`90` in VCH-ROT-004), not a string",
+            "[.vouch.yaml:3:34]",
+        ),
+        ("no rule `VCH-MON-099` is in force", "[.vouch.yaml:4:11]"),
+        ("error parsing glob '[unclosed'", "[.vouch.yaml:6:16]"),
+        ("error parsing glob 'infra/{legacy'", "[.vouch.yaml:9:13]"),
+        ("`2027-13-45` is not a date", "[.vouch.yaml:11:14]"),
+        ("'unknown_key' was unexpected", "[.vouch.yaml:12:1]"),
+    ] {
+        assert!(err.contains(problem), "{problem}: {err}");
+        assert!(err.contains(at), "{problem} at {at}: {err}");
+    }
+    // The built-in pack is not blamed for a mistyped override.
+    assert!(!err.contains("rotation.yaml"), "{err}");
+}
+
+#[test]
 fn waivers_without_reason_or_expiry_are_refused() {
     let tree = Tree::new();
     for (waiver, problem) in [

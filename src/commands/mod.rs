@@ -42,17 +42,41 @@ pub fn load_policies(args: &PolicyArgs, config: Option<&Config>) -> miette::Resu
         PackSource::builtin()
     };
     let config_paths = config.map(Config::policy_paths).unwrap_or_default();
-    for path in config_paths.iter().chain(&args.policies) {
-        let found = PackSource::from_path(path)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("cannot read policy {}", path.display()))?;
+    for (i, path) in config_paths.iter().chain(&args.policies).enumerate() {
+        let found = match PackSource::from_path(path) {
+            Ok(found) => found,
+            Err(e) => {
+                if let Some(config) = config {
+                    config.problems()?;
+                }
+                let from = match config {
+                    Some(c) if i < config_paths.len() => {
+                        format!(" (`policies` of {})", c.path)
+                    }
+                    _ => String::new(),
+                };
+                return Err(e).into_diagnostic().wrap_err(format!(
+                    "cannot read policy {}{from}",
+                    crate::source::display_path(path)
+                ));
+            }
+        };
         sources.extend(found);
     }
     if sources.is_empty() {
         miette::bail!("no policies: --no-builtin was given without any --policy");
     }
     let overrides = config.map(Config::overrides).unwrap_or_default();
-    let mut set = load::load(&sources, &overrides)?;
+    let mut set = match load::load(&sources, &overrides) {
+        Ok(set) => set,
+        // The config's own problems come first: its `policies` may be what failed.
+        Err(e) => {
+            if let Some(config) = config {
+                config.problems()?;
+            }
+            return Err(e.into());
+        }
+    };
     if let Some(config) = config {
         config.apply(&mut set)?;
     }

@@ -398,18 +398,23 @@ fn effective_params(
     }
     let id = rule.get("id").and_then(J::as_str).unwrap_or_default();
     for (k, v) in overrides {
-        match k.split_once('.') {
-            Some((rule, name)) if rule == id && params.contains_key(name) => {
-                params.insert(name.to_string(), v.clone());
-            }
-            Some(_) => {}
-            None if params.contains_key(k) => {
-                params.insert(k.clone(), v.clone());
-            }
-            None => {}
+        let name = match k.split_once('.') {
+            Some((rule, name)) if rule == id => name,
+            Some(_) => continue,
+            None => k.as_str(),
+        };
+        // An override of another type than the pack's value is kept out here,
+        // and reported at its line in the config (`Config::apply`).
+        if params.get(name).is_some_and(|old| same_type(old, v)) {
+            params.insert(name.to_string(), v.clone());
         }
     }
     params
+}
+
+/// Whether a param override has the type of the value it replaces.
+pub fn same_type(old: &J, new: &J) -> bool {
+    std::mem::discriminant(old) == std::mem::discriminant(new)
 }
 
 /// Compiles one rule as far as its shape allows, reporting every problem;
