@@ -1,6 +1,7 @@
 //! vouch on real public infrastructure code: ../shared/corpus (read from
 //! there, never copied in). Each folder must scan without a panic, exit 0
-//! or 1, print valid JSON, and parse every file its upstream deploys; the
+//! or 1, print valid JSON, and parse every file its upstream deploys (five
+//! archived manifests with a key written twice are errors, as for kubectl); the
 //! only files skipped are Helm chart templates, and every finding has a
 //! place (line and column from 1, its end not before its start).
 
@@ -43,11 +44,44 @@ fn every_corpus_folder_scans_cleanly() {
         );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{}: not JSON: {e}", folder.display()));
-        let errors = v["errors"].as_array().unwrap();
+        // Five archived kubernetes-examples manifests write a key twice in one
+        // mapping; kubectl refuses them (`key "selector" already set in map`),
+        // so they are errors of those files, reported and still checked.
+        let errors: Vec<(String, u64)> = v["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                !(e["message"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("duplicate key `")
+                    && e["file"].as_str().unwrap().contains("/_archived/"))
+            })
+            .map(|e| {
+                (
+                    e["file"].as_str().unwrap().to_string(),
+                    e["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
         assert!(
             errors.is_empty(),
             "{}: parse errors {errors:#?}",
             folder.display()
+        );
+        let duplicates = v["errors"].as_array().unwrap().len();
+        let expected = if folder.ends_with("kubernetes-examples") {
+            5
+        } else {
+            0
+        };
+        assert_eq!(
+            duplicates,
+            expected,
+            "{}: {}",
+            folder.display(),
+            v["errors"]
         );
         assert!(v["scan"]["files_scanned"].as_u64().unwrap() > 0);
         for skipped in v["scan"]["skipped"].as_array().unwrap() {

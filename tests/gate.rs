@@ -355,6 +355,18 @@ fn every_problem_of_a_config_is_told_at_once_at_its_line() {
 }
 
 #[test]
+fn a_config_key_written_twice_is_refused() {
+    let tree = Tree::new();
+    // An appended line must not quietly switch the gate off.
+    tree.write(".vouch.yaml", "fail_on: low\nfail_on: never\n");
+    let (out, _) = tree.check(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("duplicate key `fail_on`"), "{err}");
+    assert!(err.contains("[.vouch.yaml:2:1]"), "{err}");
+}
+
+#[test]
 fn waivers_without_reason_or_expiry_are_refused() {
     let tree = Tree::new();
     for (waiver, problem) in [

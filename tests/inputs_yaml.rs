@@ -203,3 +203,28 @@ fn empty_documents_are_no_objects_and_no_errors() {
         .collect();
     assert_eq!(nulls, [true, true, false, true]);
 }
+
+#[test]
+fn a_key_written_twice_is_an_error_at_its_line_and_the_first_value_is_checked() {
+    let r = scan("duplicate");
+    let errors: Vec<(usize, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            11,
+            "duplicate key `privileged` in one mapping (YAML allows each key once; kubectl and \
+             docker compose refuse the file); the first value is checked"
+        )]
+    );
+    assert_eq!(
+        of(&r, "VCH-PRV-010")
+            .into_iter()
+            .filter(|(line, ..)| *line == 10)
+            .collect::<Vec<_>>(),
+        [(10, 21, "k8s/Pod/twice/containers/app".to_string())]
+    );
+}

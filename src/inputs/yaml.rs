@@ -39,10 +39,24 @@ pub struct Document {
 /// document is refused with an error, and the run goes on.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
-/// Parses every document of `text`; the first error stops it.
+/// Parses every document of `text`; the first error stops it, and a key
+/// written twice in one mapping is an error too (policies and config are read
+/// with this: a second `fail_on:` must not quietly win).
 pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
+    let (docs, mut duplicates) = parse_keeping_duplicates(text)?;
+    match duplicates.is_empty() {
+        true => Ok(docs),
+        false => Err(duplicates.swap_remove(0)),
+    }
+}
+
+/// Parses `text`; a key written twice keeps its first value, and each second
+/// one comes back as a problem beside the documents.
+fn parse_keeping_duplicates(text: &str) -> Result<(Vec<Document>, Vec<ParseError>), ParseError> {
     let mut budget = MAX_ALIAS_NODES;
-    Builder::new(text, 0, text.len(), &mut budget).stream()
+    let mut builder = Builder::new(text, 0, text.len(), &mut budget);
+    let docs = builder.stream()?;
+    Ok((docs, builder.duplicates))
 }
 
 /// Parses every document of `text`, keeping the documents that parse when
@@ -52,9 +66,13 @@ pub fn parse(text: &str) -> Result<Vec<Document>, ParseError> {
 /// later event), so a file that fails is parsed again one document at a time,
 /// cut at its `---` lines. That is sound because a `---` at the start of a
 /// line always starts a document: YAML forbids it inside any scalar.
+///
+/// A key written twice in one mapping (kubectl and docker compose refuse such
+/// a file) is reported as a problem, and its first value is read, so the rest
+/// of the file is still checked.
 pub fn parse_lenient(text: &str) -> (Vec<Document>, Vec<ParseError>) {
-    let first = match parse(text) {
-        Ok(docs) => return (docs, Vec::new()),
+    let first = match parse_keeping_duplicates(text) {
+        Ok(parsed) => return parsed,
         Err(e) => e,
     };
     let chunks = document_chunks(text);
@@ -66,10 +84,12 @@ pub fn parse_lenient(text: &str) -> (Vec<Document>, Vec<ParseError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
     for (start, end) in chunks {
-        match Builder::new(text, start, end, &mut budget).stream() {
+        let mut builder = Builder::new(text, start, end, &mut budget);
+        match builder.stream() {
             Ok(found) => docs.extend(found),
             Err(e) => errors.push(e),
         }
+        errors.append(&mut builder.duplicates);
     }
     (docs, errors)
 }
@@ -165,6 +185,8 @@ struct Builder<'t, 'b> {
     nodes: usize,
     /// Nodes aliases may still copy.
     budget: &'b mut usize,
+    /// Keys written a second time in a mapping.
+    duplicates: Vec<ParseError>,
 }
 
 impl<'t, 'b> Builder<'t, 'b> {
@@ -179,6 +201,7 @@ impl<'t, 'b> Builder<'t, 'b> {
             depth: 0,
             nodes: 0,
             budget,
+            duplicates: Vec::new(),
         }
     }
 
@@ -313,6 +336,7 @@ impl<'t, 'b> Builder<'t, 'b> {
 
     fn mapping(&mut self, start: usize) -> Result<Node, ParseError> {
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen = Keys::default();
         let mut merges: Vec<Node> = Vec::new();
         let end = loop {
             let (ev, sp) = owned(self.next()?);
@@ -320,13 +344,17 @@ impl<'t, 'b> Builder<'t, 'b> {
                 break self.offsets.byte(sp.end.index());
             }
             // Keys keep their text: `y:` and `on:` are keys, not booleans.
-            let (key_text, key_span, plain) = match ev {
-                OwnedEvent::Scalar(text, style, _, _) => {
-                    (text, self.offsets.span(sp), style == ScalarStyle::Plain)
-                }
+            let (key_text, key_span, plain, scalar) = match ev {
+                OwnedEvent::Scalar(text, style, _, _) => (
+                    text,
+                    self.offsets.span(sp),
+                    style == ScalarStyle::Plain,
+                    true,
+                ),
                 other => {
                     let key = self.node(other, sp)?;
-                    (key_string(&key), key.span, false)
+                    let scalar = !matches!(key.value, Value::Seq(_) | Value::Map(_));
+                    (key_string(&key), key.span, false, scalar)
                 }
             };
             let (ev, sp) = owned(self.next()?);
@@ -335,6 +363,19 @@ impl<'t, 'b> Builder<'t, 'b> {
                 merges.push(value);
                 continue;
             }
+            // YAML allows a key once in a mapping, and kubectl and docker
+            // compose refuse a file with one twice; the first value is kept.
+            if scalar && seen.contains(&key_text) {
+                self.duplicates.push(ParseError::new(
+                    key_span.start,
+                    format!(
+                        "duplicate key `{key_text}` in one mapping (YAML allows each key once; \
+                         kubectl and docker compose refuse the file); the first value is checked"
+                    ),
+                ));
+                continue;
+            }
+            seen.add(&key_text);
             entries.push(Entry {
                 key: key_text,
                 key_span,
@@ -371,6 +412,37 @@ impl<'t, 'b> Builder<'t, 'b> {
                     size,
                 },
             );
+        }
+    }
+}
+
+/// The keys of one mapping so far, to refuse a duplicate: a list while the
+/// mapping is small (most are), a hash set once it is not.
+#[derive(Default)]
+struct Keys {
+    few: Vec<String>,
+    many: std::collections::HashSet<String>,
+}
+
+impl Keys {
+    const FEW: usize = 32;
+
+    fn contains(&self, key: &str) -> bool {
+        if self.many.is_empty() {
+            self.few.iter().any(|k| k == key)
+        } else {
+            self.many.contains(key)
+        }
+    }
+
+    fn add(&mut self, key: &str) {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            self.few.push(key.to_string());
+        } else {
+            if self.many.is_empty() {
+                self.many.extend(self.few.drain(..));
+            }
+            self.many.insert(key.to_string());
         }
     }
 }
