@@ -764,6 +764,28 @@ fn strict_fails_on_parse_errors_and_unknowns() {
     assert_eq!(json["unknown"][0]["rule"], "VCH-ROT-001");
     let (out, _) = tree.check(&["--fail-on", "never", "--strict"]);
     assert_eq!(out.status.code(), Some(1));
+    // The terminal says which check it could not settle.
+    let out = tree
+        .vouch()
+        .args([
+            "check",
+            ".",
+            "--fail-on",
+            "never",
+            "--strict",
+            "--color",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "not settled: [VCH-ROT-001] infra/main.tf:3 aws_kms_key.main: `var.rotate` is only known at deploy time"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

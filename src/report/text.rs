@@ -107,8 +107,39 @@ fn render_unguarded(result: &ScanResult, color: bool) -> String {
     if !result.errors.is_empty() {
         out.push('\n');
     }
+    unsettled(result, &mut out);
     summary(result, &mut out);
     out
+}
+
+/// How many unsettled checks the terminal lists before it counts the rest.
+const MAX_UNSETTLED_SHOWN: usize = 20;
+
+/// The checks the files could not settle, one a line: `--strict` fails on
+/// them, so the reader must be able to find them.
+fn unsettled(result: &ScanResult, out: &mut String) {
+    if result.unknown.is_empty() {
+        return;
+    }
+    for u in result.unknown.iter().take(MAX_UNSETTLED_SHOWN) {
+        let _ = writeln!(
+            out,
+            "not settled: [{}] {}:{} {}: {}",
+            sanitize(&u.rule),
+            sanitize(&u.file),
+            u.line,
+            sanitize(&u.resource),
+            sanitize(&limit::message(&u.reason))
+        );
+    }
+    let more = result.unknown.len().saturating_sub(MAX_UNSETTLED_SHOWN);
+    if more > 0 {
+        let _ = writeln!(
+            out,
+            "not settled: {more} more (`--format json` lists every one)"
+        );
+    }
+    out.push('\n');
 }
 
 /// The order exception statuses are counted in.
