@@ -363,3 +363,75 @@ fn policies_and_explain() {
         .stdout(predicate::str::contains("VCH-ENC-001"));
     vouch().args(["explain", "VCH-XXX-999"]).assert().code(2);
 }
+
+#[test]
+fn a_mistyped_rule_or_severity_is_answered_at_once() {
+    vouch()
+        .args(["explain", "VCH-ROT-04"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `VCH-ROT-004`?"));
+    // Refused before any file is read: no scan output at all.
+    vouch()
+        .args(["check", "examples", "--fail-on", "bogus"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("unknown severity `bogus`"));
+}
+
+#[test]
+fn the_terminal_names_the_config_in_force_and_each_findings_origin() {
+    vouch()
+        .args([
+            "check",
+            "examples",
+            "--fail-on",
+            "never",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("  config: examples/.vouch.yaml\n"));
+    vouch()
+        .args([
+            "check",
+            "examples/ai-service",
+            "--fail-on",
+            "never",
+            "--color",
+            "never",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "  config: none (no .vouch.yaml in the first scan root",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("ai.json");
+    let out = vouch()
+        .args([
+            "check",
+            "examples",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    std::fs::write(&saved, &out.stdout).unwrap();
+    let other = dir.path().join("other.json");
+    std::fs::write(&other, &out.stdout).unwrap();
+    vouch()
+        .args(["report", "--format", "text", "--color", "never"])
+        .arg(&saved)
+        .arg(&other)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(format!(
+            "(from {})",
+            vouch::source::display_path(&saved)
+        )));
+}

@@ -127,6 +127,7 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
     let stdout_format: FormatSpec = args.format.parse()?;
     let templates = read_templates(&args.template)?;
     warn_unused_templates(&templates, stdout_format, &outputs);
+    let fail_on_flag = args.fail_on.as_deref().map(parse_fail_on).transpose()?;
     let scan_args = without_outputs(&args.scan, &outputs);
     let checked = scan_and_filter(
         &scan_args,
@@ -134,10 +135,10 @@ pub fn run(args: &CheckArgs, color: bool) -> miette::Result<Outcome> {
         args.changed_since.as_deref(),
     )?;
     let fail_on = match (
-        &args.fail_on,
+        fail_on_flag,
         checked.config.as_ref().and_then(|c| c.fail_on),
     ) {
-        (Some(flag), _) => parse_fail_on(flag)?,
+        (Some(flag), _) => flag,
         (None, Some(from_config)) => from_config,
         (None, None) => Some(Severity::Low),
     };

@@ -29,11 +29,18 @@ pub fn run(args: &ExplainArgs) -> miette::Result<Outcome> {
         .iter()
         .find(|r| r.def.id.to_ascii_lowercase() == wanted || r.def.name == wanted)
     else {
-        miette::bail!(
-            help = "`vouch policies` lists the rules",
-            "no rule `{}`",
-            args.rule
-        );
+        let nearest = set
+            .rules
+            .iter()
+            .flat_map(|r| [r.def.id.as_str(), r.def.name.as_str()])
+            .map(|c| (strsim::levenshtein(&c.to_ascii_lowercase(), &wanted), c))
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        let help = match nearest {
+            Some((_, c)) => format!("did you mean `{c}`? `vouch policies` lists the rules"),
+            None => "`vouch policies` lists the rules".to_string(),
+        };
+        miette::bail!(help = help, "no rule `{}`", args.rule);
     };
     std::io::stdout()
         .lock()

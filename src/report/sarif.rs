@@ -91,6 +91,8 @@ pub fn render(input: &ReportInput<'_>, options: &RenderOptions) -> Result<String
             "invocations": [invocation(input.result, &uris)],
             "originalUriBaseIds": uris.bases(),
             "results": results,
+            // vouch counts columns in characters, as the JSON result does.
+            "columnKind": "unicodeCodePoints",
             "properties": run_properties(input.result),
         }],
     });

@@ -159,6 +159,17 @@ fn summary(result: &ScanResult, out: &mut String) {
         s.errors
     );
     skipped(result, out);
+    // Which config judged the run: a scan of a subfolder does not read the
+    // repository root's `.vouch.yaml`, and its waivers then do not apply.
+    if result.scan.merged_from.is_empty() {
+        let _ = match &result.scan.config {
+            Some(c) => writeln!(out, "  config: {}", sanitize(c)),
+            None => writeln!(
+                out,
+                "  config: none (no .vouch.yaml in the first scan root, or --no-config)"
+            ),
+        };
+    }
     if let Some(c) = &result.scan.changed_since {
         let _ = writeln!(
             out,
@@ -273,6 +284,10 @@ impl<'a> FindingDiagnostic<'a> {
                 sanitize(&finding.file),
                 finding.line
             );
+        }
+        // In a merged result, which repository or shard the finding is from.
+        if let Some(origin) = &finding.origin {
+            let _ = write!(heading, " (from {})", sanitize(origin));
         }
         FindingDiagnostic {
             finding,
