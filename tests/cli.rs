@@ -435,3 +435,19 @@ fn the_terminal_names_the_config_in_force_and_each_findings_origin() {
             vouch::source::display_path(&saved)
         )));
 }
+
+#[test]
+fn validate_knows_a_config_under_another_name_by_its_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ci-vouch.yaml");
+    std::fs::write(&config, "fail_on: hihg\n").unwrap();
+    vouch()
+        .arg("validate")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 problem(s) in"))
+        .stderr(predicate::str::contains("\"hihg\" is not one of"));
+    std::fs::write(&config, "fail_on: high\nexclude: [\"vendor/**\"]\n").unwrap();
+    vouch().arg("validate").arg(&config).assert().code(0);
+}

@@ -1,6 +1,6 @@
 //! `vouch validate FILE…`: check policy and config files on their own, every problem at once.
 //!
-//! A file named `.vouch.yaml` or `.vouch.yml` is a config, checked against the
+//! A file named `.vouch.yaml` or `.vouch.yml`, or holding only config keys, is a config, checked against the
 //! config schema and then against the rules it would run with (the built-in
 //! pack, the packs it names and the policy files given alongside); anything
 //! else is a policy pack.
@@ -12,11 +12,47 @@ use crate::cli::{PolicyArgs, ValidateArgs};
 use crate::config::{Config, FILE_NAMES};
 use crate::policy::load::{self, PackSource};
 
+/// A config by its name, or, under another name (`--config ci/vouch.yaml`),
+/// by its content: a mapping with no `apiVersion`, `kind` or `rules` (what a
+/// policy pack has) whose keys are config keys.
 fn is_config(path: &Path) -> bool {
-    path.file_name()
+    if path
+        .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(|n| FILE_NAMES.contains(&n))
+    {
+        return true;
+    }
+    if path.is_dir() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let (docs, _) = crate::inputs::yaml::parse_lenient(&text);
+    let Some(root) = docs.first().map(|d| &d.root) else {
+        return false;
+    };
+    let keys: Vec<&str> = root.entries().iter().map(|e| e.key.as_str()).collect();
+    !keys.is_empty()
+        && !keys
+            .iter()
+            .any(|k| matches!(*k, "apiVersion" | "kind" | "rules"))
+        && keys.iter().all(|k| CONFIG_KEYS.contains(k))
 }
+
+/// The top-level keys of `.vouch.yaml` (DESIGN.md "Config").
+const CONFIG_KEYS: [&str; 9] = [
+    "policies",
+    "params",
+    "severity",
+    "disable",
+    "exclude",
+    "environments",
+    "fail_on",
+    "inline_suppressions",
+    "waivers",
+];
 
 /// Validates the files; exit code 2 when any has problems.
 pub fn run(args: &ValidateArgs) -> miette::Result<Outcome> {
