@@ -105,12 +105,17 @@ impl Waiver {
     /// Whether it covers a finding of `rule` in `paths` (any of the forms of
     /// one file's path) on `resource`, expired or not.
     pub fn covers(&self, rule: &str, paths: &[&str], resource: &str) -> bool {
-        self.rule == rule
-            && (self.paths.is_empty() || paths.iter().any(|p| self.path_set.is_match(p)))
+        self.covers_rule_and_paths(rule, paths)
             && self
                 .resource_glob
                 .as_ref()
                 .is_none_or(|g| g.is_match(resource) || self.resource.as_deref() == Some(resource))
+    }
+
+    /// Whether it names `rule` and one of `paths` (all paths when it names none).
+    pub fn covers_rule_and_paths(&self, rule: &str, paths: &[&str]) -> bool {
+        self.rule == rule
+            && (self.paths.is_empty() || paths.iter().any(|p| self.path_set.is_match(p)))
     }
 }
 

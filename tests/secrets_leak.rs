@@ -189,9 +189,38 @@ fn no_invented_secret_appears_in_any_output_log_or_error() {
     for file in ["r.json", "r.sarif", "r.xml", "r.md", "r.html"] {
         outputs.add(file, &std::fs::read(out(file)).unwrap());
     }
+    // The baseline, which teams commit.
+    let baseline = vouch()
+        .args(["baseline", "tests/fixtures/secrets/leak", "-o"])
+        .arg(out("baseline.json"))
+        .args([
+            "--policy",
+            "tests/fixtures/secrets/leak-policies/values.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        baseline.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&baseline.stderr)
+    );
+    outputs.add("baseline", &std::fs::read(out("baseline.json")).unwrap());
 
     // The report really shows snippets of every fixture, redacted.
     let json: Value = serde_json::from_slice(&std::fs::read(out("r.json")).unwrap()).unwrap();
+    // Both waivers matched, the one naming a resource by its key among them.
+    let statuses: Vec<(&str, &str)> = json["exceptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "waiver")
+        .map(|x| (x["rule"].as_str().unwrap(), x["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [("VCH-MON-008", "active"), ("VCH-PRV-009", "active")]
+    );
     let files: BTreeSet<String> = json["findings"]
         .as_array()
         .unwrap()

@@ -106,7 +106,8 @@ pub fn scan_and_filter(
         .map(|f| {
             (
                 secrets.redact_text(&f.source.display_path()),
-                f.relative.clone(),
+                // The baseline is committed: a key in a file name stays hidden there too.
+                secrets.redact_text(&f.relative),
             )
         })
         .collect();

@@ -47,6 +47,20 @@ pub struct Options<'a> {
 pub fn apply(result: &mut ScanResult, project: &Project, policies: &PolicySet, options: &Options) {
     let mut comments = inline_ledger(project, policies, options);
     let mut waiver_matches = vec![0usize; options.waivers.len()];
+    // Findings name their resource redacted (a Pod may be named with a key):
+    // a waiver's `resource` is matched in that form too.
+    let shown_resources: Vec<Option<globset::GlobMatcher>> = options
+        .waivers
+        .iter()
+        .map(|w| {
+            let resource = w.resource.as_deref()?;
+            let shown = project.secrets().redact_text(resource);
+            (shown != resource)
+                .then(|| globset::Glob::new(&globset::escape(&shown)).ok())
+                .flatten()
+                .map(|g| g.compile_matcher())
+        })
+        .collect();
     let baseline: HashSet<&str> = options
         .baseline
         .map(|(_, b)| b.findings.iter().map(|e| e.fingerprint.as_str()).collect())
@@ -81,7 +95,12 @@ pub fn apply(result: &mut ScanResult, project: &Project, policies: &PolicySet, o
             .map(String::as_str)
             .collect();
         for (i, waiver) in options.waivers.iter().enumerate() {
-            if !waiver.covers(&finding.rule, &paths, &finding.resource) {
+            let by_shown_name = shown_resources[i]
+                .as_ref()
+                .is_some_and(|g| g.is_match(&finding.resource));
+            let covered = waiver.covers(&finding.rule, &paths, &finding.resource)
+                || (by_shown_name && waiver.covers_rule_and_paths(&finding.rule, &paths));
+            if !covered {
                 continue;
             }
             waiver_matches[i] += 1;
