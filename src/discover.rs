@@ -182,7 +182,26 @@ pub fn discover(roots: &[PathBuf], filter: &Filter) -> Result<Vec<Found>, String
     let mut seen = HashSet::new();
     for typed in roots {
         if !typed.exists() {
-            return Err(format!("{}: no such file or folder", display_path(typed)));
+            // A link that leads nowhere exists as a link: say so.
+            let dangling =
+                std::fs::symlink_metadata(typed).is_ok_and(|m| m.file_type().is_symlink());
+            return Err(if dangling {
+                format!(
+                    "{}: a symbolic link that leads nowhere (a loop, or a missing target)",
+                    display_path(typed)
+                )
+            } else {
+                format!("{}: no such file or folder", display_path(typed))
+            });
+        }
+        // A pipe or a device (`<(helm template chart)`, /dev/stdin) has no name to
+        // classify it by and may never end: refused rather than passed as empty.
+        if !typed.is_dir() && !typed.is_file() {
+            return Err(format!(
+                "{}: not a file or folder (a pipe or a device); write it to a file first, \
+                 e.g. `helm template chart > rendered.yaml`",
+                display_path(typed)
+            ));
         }
         // A root that cannot be read is a failed run, not an empty one.
         let readable = if typed.is_dir() {
@@ -254,6 +273,12 @@ fn walk(root: &Root, filter: &Filter, found: &mut Vec<Found>) {
             push(
                 entry.into_path(),
                 Some("symbolic link (not followed)".into()),
+                None,
+            );
+        } else if !entry.file_type().is_dir() && !entry.path().is_dir() {
+            push(
+                entry.into_path(),
+                Some("not a regular file (a pipe, socket or device)".into()),
                 None,
             );
         }

@@ -59,15 +59,16 @@ pub struct Scan {
 pub fn run(options: &ScanOptions, policies: &PolicySet) -> Result<Scan, String> {
     let started_at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let filter = Filter::new(&options.excludes, options.max_bytes)?;
-    let found = discover::discover(&options.roots, &filter)?;
+    let secrets =
+        SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
+    // A root's name can hold a key as well as a file's.
+    let found = discover::discover(&options.roots, &filter).map_err(|e| secrets.redact_text(&e))?;
     log::info!(
         "{} files found under {} root(s)",
         found.len(),
         options.roots.len()
     );
 
-    let secrets =
-        SecretsGlue::from_policies(policies).map_err(|e| format!("secret detector data: {e}"))?;
     let outcomes: Vec<FileOutcome> = found
         .par_iter()
         .map(|f| read_and_parse(f, options, &secrets))

@@ -644,3 +644,49 @@ fn a_root_given_as_a_symbolic_link_is_followed() {
         assert_eq!(json["findings"][0]["rule"], "VCH-ENC-008", "{root}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_dangling_link_as_root_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("rendered");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::os::unix::fs::symlink(dir.path().join("b"), dir.path().join("a")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("b")).unwrap();
+    for (root, says) in [
+        (
+            "rendered",
+            "rendered: not a file or folder (a pipe or a device)",
+        ),
+        ("a", "a: a symbolic link that leads nowhere"),
+    ] {
+        let out = Command::cargo_bin("vouch")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", root, "--no-config"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{root}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{root}: {err}");
+    }
+    // A pipe inside a tree is skipped with its reason, not read (it might never end).
+    let tree = dir.path().join("tree");
+    write(&tree, "a.env", "X=1\n");
+    std::process::Command::new("mkfifo")
+        .arg(tree.join("pipe"))
+        .status()
+        .unwrap();
+    let json = check_from(dir.path(), &["tree"]);
+    assert_eq!(
+        json["scan"]["skipped"],
+        serde_json::json!([{"file": "tree/pipe", "reason": "not a regular file (a pipe, socket or device)"}])
+    );
+}

@@ -124,7 +124,12 @@ impl<'a> Uris<'a> {
     fn bases(&self) -> Value {
         let mut bases = serde_json::Map::new();
         let root = match self.base {
-            Some(b) => json!({"uri": directory_uri(&b.root)}),
+            // A folder named with a key is shown redacted, as in every other format.
+            Some(b) => {
+                let shown = crate::engine::secrets::SecretsGlue::builtin()
+                    .redact_text(&b.root.to_string_lossy());
+                json!({"uri": directory_uri(std::path::Path::new(&shown))})
+            }
             None => json!({"description": {"text": "The directory vouch ran in."}}),
         };
         bases.insert(SRCROOT.into(), root);
