@@ -60,8 +60,10 @@ pub struct ConfigFile {
     pub waivers: Vec<WaiverDef>,
 }
 
-/// A waiver as written.
-#[derive(Debug, Deserialize)]
+/// A waiver as written. Every field defaults: the schema reports a missing
+/// one at its line, and the rest of the file is still checked.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct WaiverDef {
     /// The rule id.
     pub rule: String,
@@ -267,10 +269,19 @@ impl Config {
             other => other,
         };
         let spans = Spans::index(&doc.root);
+        let mut json = json;
+        let mut flagged = Vec::new();
         for v in crate::schema::violations(schema(), &json, &spans) {
             let help = config_help(&v.pointer, &v.message);
+            flagged.push(v.pointer.clone());
             problems.add(v.span, v.message, help);
         }
+        // Each value the schema refused is dropped before the config is read,
+        // so that one wrong type (`owner: 12`) does not hide the other problems.
+        for pointer in &flagged {
+            prune(&mut json, pointer);
+        }
+        drop_pruned(&mut json);
         // The rest is checked too whenever the file still reads as a config,
         // so that every problem is told at once.
         let file: ConfigFile = match serde_json::from_value(json) {
@@ -463,9 +474,11 @@ fn compile_waivers(file: &ConfigFile, spans: &Spans, problems: &mut Problems<'_>
     let mut waivers = Vec::new();
     for (i, def) in file.waivers.iter().enumerate() {
         let at = |field: &str| spans.locate(&format!("/waivers/{i}/{field}"), false);
-        // A bad date spoils the waiver, but its other fields are still checked.
+        // A bad date spoils the waiver, but its other fields are still checked;
+        // a missing one is the schema's to report.
         let expires = match NaiveDate::parse_from_str(&def.expires, "%Y-%m-%d") {
             Ok(d) => Some(d),
+            Err(_) if def.expires.is_empty() => None,
             Err(e) => {
                 problems.add(
                     at("expires"),
@@ -475,7 +488,8 @@ fn compile_waivers(file: &ConfigFile, spans: &Spans, problems: &mut Problems<'_>
                 None
             }
         };
-        if def.reason.trim().is_empty() {
+        // An empty or missing reason is the schema's to report.
+        if !def.reason.is_empty() && def.reason.trim().is_empty() {
             problems.add(
                 at("reason"),
                 "a waiver needs a reason".into(),
@@ -517,6 +531,36 @@ fn compile_waivers(file: &ConfigFile, spans: &Spans, problems: &mut Problems<'_>
         });
     }
     waivers
+}
+
+/// Replaces the value at `pointer` with a marker that [`drop_pruned`] removes
+/// (the document's root is kept: an error about the whole file prunes nothing).
+fn prune(json: &mut J, pointer: &str) {
+    if pointer.is_empty() {
+        return;
+    }
+    if let Some(value) = json.pointer_mut(pointer) {
+        *value = J::String(PRUNED.into());
+    }
+}
+
+/// What [`prune`] leaves; no config value can be this (it holds a NUL).
+const PRUNED: &str = "\0vouch:pruned";
+
+/// Removes what [`prune`] marked: map entries and list items alike.
+fn drop_pruned(json: &mut J) {
+    let pruned = |v: &J| v.as_str() == Some(PRUNED);
+    match json {
+        J::Object(map) => {
+            map.retain(|_, v| !pruned(v));
+            map.values_mut().for_each(drop_pruned);
+        }
+        J::Array(items) => {
+            items.retain(|v| !pruned(v));
+            items.iter_mut().for_each(drop_pruned);
+        }
+        _ => {}
+    }
 }
 
 /// Why a param override is used by no rule, if it is not.
@@ -601,6 +645,12 @@ fn config_help(pointer: &str, message: &str) -> Option<String> {
     let first = parts.next().unwrap_or_default();
     let last = pointer.rsplit('/').next().unwrap_or_default();
     let bad_key = message.contains("does not match");
+    if message.starts_with("true is not of type") || message.starts_with("false is not of type") {
+        return Some(
+            "YAML reads y, yes, on, n, no and off as true or false: quote the value (`\"y\"`)"
+                .into(),
+        );
+    }
     Some(match (first, last) {
         ("severity" | "disable", _) | ("waivers", "rule") if bad_key => {
             "rule ids look like `VCH-ENC-001`; `vouch policies` lists them".into()

@@ -352,6 +352,35 @@ fn every_problem_of_a_config_is_told_at_once_at_its_line() {
     }
     // The built-in pack is not blamed for a mistyped override.
     assert!(!err.contains("rotation.yaml"), "{err}");
+
+    // A value of the wrong type inside a waiver hides nothing else.
+    tree.write(
+        ".vouch.yaml",
+        "waivers:\n  - {rule: VCH-PRV-010, reason: x, owner: 12, expires: 2099-01-01}\n\
+         \x20 - {rule: VCH-PRV-010, reason: x, paths: [\"[x\"], expires: 2026-02-30}\n\
+         \x20 - {rule: VCH-PRV-010, owner: y}\n\
+         disable: [VCH-ISO-999]\n",
+    );
+    let out = tree
+        .vouch()
+        .args(["validate", ".vouch.yaml"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("7 problem(s) in .vouch.yaml"), "{err}");
+    for (problem, at) in [
+        ("12 is not of type \"string\"", "[.vouch.yaml:2:43]"),
+        ("`2026-02-30` is not a date", "[.vouch.yaml:3:60]"),
+        ("error parsing glob '[x'", "[.vouch.yaml:3:44]"),
+        ("\"reason\" is a required property", "[.vouch.yaml:4:5]"),
+        ("\"expires\" is a required property", "[.vouch.yaml:4:5]"),
+        ("true is not of type \"string\"", "[.vouch.yaml:4:32]"),
+        ("no rule `VCH-ISO-999` is in force", "[.vouch.yaml:5:11]"),
+    ] {
+        assert!(err.contains(problem), "{problem}: {err}");
+        assert!(err.contains(at), "{problem} at {at}: {err}");
+    }
+    assert!(err.contains("quote the value"), "{err}");
 }
 
 #[test]
