@@ -363,6 +363,24 @@ impl Config {
         }
     }
 
+    /// Param overrides that break the rules using them, each with what the
+    /// rule said, reported at the override's line.
+    pub fn param_problems(&self, bad: &[(String, String)]) -> Result<(), ConfigErrors> {
+        let mut problems = Problems {
+            name: &self.path,
+            text: &self.text,
+            list: Vec::new(),
+        };
+        for (key, message) in bad {
+            problems.add(
+                self.spans.locate(&format!("/params/{key}"), false),
+                format!("`{key}` breaks a rule that uses it: {message}"),
+                None,
+            );
+        }
+        problems.finish(())
+    }
+
     /// The problems found reading the file, as an error, if there are any:
     /// for when the rules in force cannot be had to check the rest.
     pub fn problems(&self) -> Result<(), ConfigErrors> {

@@ -381,6 +381,23 @@ fn every_problem_of_a_config_is_told_at_once_at_its_line() {
         assert!(err.contains(at), "{problem} at {at}: {err}");
     }
     assert!(err.contains("quote the value"), "{err}");
+
+    // A param that breaks the rule using it is the config's problem, at its line.
+    tree.write(
+        ".vouch.yaml",
+        "params:\n  sensitive_bucket_pattern: \"([\"\n",
+    );
+    let (out, _) = tree.check(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "`sensitive_bucket_pattern` breaks a rule that uses it: rule VCH-MON-007: bad regex"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("[.vouch.yaml:2:29]"), "{err}");
+    assert!(!err.contains("monitoring.yaml"), "{err}");
 }
 
 #[test]

@@ -73,6 +73,7 @@ pub fn load_policies(args: &PolicyArgs, config: Option<&Config>) -> miette::Resu
         Err(e) => {
             if let Some(config) = config {
                 config.problems()?;
+                blame_overrides(config, &sources, &overrides)?;
             }
             return Err(e.into());
         }
@@ -81,4 +82,28 @@ pub fn load_policies(args: &PolicyArgs, config: Option<&Config>) -> miette::Resu
         config.apply(&mut set)?;
     }
     Ok(set)
+}
+
+/// When the packs load without the config's param overrides but not with
+/// them, the overrides are what is wrong (a bad regex in
+/// `sensitive_bucket_pattern`): each one that breaks a rule is reported at its
+/// line in the config, not in the pack that uses it.
+fn blame_overrides(
+    config: &Config,
+    sources: &[PackSource],
+    overrides: &load::Overrides,
+) -> Result<(), crate::config::ConfigErrors> {
+    if overrides.is_empty() || load::load(sources, &Default::default()).is_err() {
+        return Ok(());
+    }
+    let bad: Vec<(String, String)> = overrides
+        .iter()
+        .filter_map(|(key, value)| {
+            let one: load::Overrides = [(key.clone(), value.clone())].into_iter().collect();
+            let errors = load::load(sources, &one).err()?;
+            let first = errors.problems.first()?;
+            Some((key.clone(), first.message.clone()))
+        })
+        .collect();
+    config.param_problems(&bad)
 }
