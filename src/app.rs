@@ -94,7 +94,10 @@ struct StderrLogger;
 
 impl log::Log for StderrLogger {
     fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        metadata.level() <= log::max_level()
+        // Libraries' own debug output (handlebars logs every value it renders)
+        // would bury vouch's; their warnings and errors still come through.
+        let ours = metadata.target().starts_with("vouch");
+        metadata.level() <= log::max_level() && (ours || metadata.level() <= log::Level::Warn)
     }
 
     fn log(&self, record: &log::Record<'_>) {

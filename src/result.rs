@@ -162,7 +162,7 @@ pub struct Exception {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     /// `active` (suppresses findings), `unused` (matched none), `expired`
-    /// (its findings count again), `invalid` (malformed; suppresses nothing) or
+    /// (it no longer waives; its findings count again), `invalid` (malformed; suppresses nothing) or
     /// `disallowed` (an inline comment while config forbids them).
     pub status: String,
     /// How many findings it matched.

@@ -207,7 +207,7 @@ fn read_and_parse(
         .into_iter()
         .map(|e| {
             let (line, _) = source.line_col(e.offset);
-            log::warn!("{shown}:{line}: could not be parsed: {}", e.message);
+            log::warn!("{shown}:{line}: {}", e.message);
             FileError {
                 file: shown.clone(),
                 line,

@@ -451,3 +451,43 @@ fn validate_knows_a_config_under_another_name_by_its_keys() {
     std::fs::write(&config, "fail_on: high\nexclude: [\"vendor/**\"]\n").unwrap();
     vouch().arg("validate").arg(&config).assert().code(0);
 }
+
+#[test]
+fn fail_on_takes_any_case_and_verbose_logs_are_vouchs_own() {
+    vouch()
+        .args([
+            "check",
+            "examples",
+            "--fail-on",
+            "NEVER",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0);
+    vouch()
+        .args([
+            "check",
+            "examples",
+            "--fail-on",
+            "Critical",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let dir = tempfile::tempdir().unwrap();
+    let out = vouch()
+        .args(["check", "examples", "--fail-on", "never", "-vvv", "-o"])
+        .arg(format!("html={}", dir.path().join("r.html").display()))
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("vouch: trace: VCH-"), "{log}");
+    // handlebars logs every value it renders at debug level.
+    assert!(
+        !log.contains("Rendering"),
+        "{}",
+        &log[..log.len().min(2000)]
+    );
+}

@@ -216,8 +216,8 @@ fn a_key_written_twice_is_an_error_at_its_line_and_the_first_value_is_checked() 
         errors,
         [(
             11,
-            "duplicate key `privileged` in one mapping (YAML allows each key once; kubectl and \
-             docker compose refuse the file); the first value is checked"
+            "duplicate key `privileged` in one mapping (YAML allows each key once); kubectl and \
+             docker compose refuse such a file; vouch checks the first value"
         )]
     );
     assert_eq!(

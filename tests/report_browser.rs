@@ -106,7 +106,7 @@ fn html_report_works_offline_in_chromium() {
             "--expect-text",
             "Rotation stays manual until the vault migration lands.",
             "--expect-text",
-            "expired on 2026-11-30; the finding counts again",
+            "expired on 2026-11-30; no longer waives the finding",
         ],
     );
     for artefact in [&screenshot, &pdf] {

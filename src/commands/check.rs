@@ -19,13 +19,14 @@ use crate::source::display_path;
 
 /// The threshold of `--fail-on`: a severity, or never.
 pub fn parse_fail_on(text: &str) -> miette::Result<Option<Severity>> {
-    if text == "never" {
+    let lower = text.to_ascii_lowercase();
+    if lower == "never" {
         return Ok(None);
     }
-    text.parse::<Severity>().map(Some).map_err(|e| {
+    lower.parse::<Severity>().map(Some).map_err(|_| {
         miette::miette!(
             help = "use critical, high, medium, low, info or never",
-            "--fail-on: {e}"
+            "--fail-on: unknown severity `{text}` (critical, high, medium, low, info, never)"
         )
     })
 }

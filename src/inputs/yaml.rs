@@ -72,7 +72,7 @@ fn parse_keeping_duplicates(text: &str) -> Result<(Vec<Document>, Vec<ParseError
 /// of the file is still checked.
 pub fn parse_lenient(text: &str) -> (Vec<Document>, Vec<ParseError>) {
     let first = match parse_keeping_duplicates(text) {
-        Ok(parsed) => return parsed,
+        Ok((docs, duplicates)) => return (docs, checked_anyway(duplicates)),
         Err(e) => e,
     };
     let chunks = document_chunks(text);
@@ -89,9 +89,37 @@ pub fn parse_lenient(text: &str) -> (Vec<Document>, Vec<ParseError>) {
             Ok(found) => docs.extend(found),
             Err(e) => errors.push(e),
         }
-        errors.append(&mut builder.duplicates);
+        errors.extend(checked_anyway(std::mem::take(&mut builder.duplicates)));
     }
     (docs, errors)
+}
+
+/// How many duplicate keys of one part of a file are reported one by one.
+const MAX_DUPLICATES_SHOWN: usize = 10;
+
+/// Duplicate keys of a scanned file, said to be checked with their first
+/// value (kubectl and docker compose refuse such a file), at most
+/// [`MAX_DUPLICATES_SHOWN`] of them and a count of the rest.
+fn checked_anyway(duplicates: Vec<ParseError>) -> Vec<ParseError> {
+    let more = duplicates.len().saturating_sub(MAX_DUPLICATES_SHOWN);
+    let mut out: Vec<ParseError> = duplicates
+        .into_iter()
+        .take(MAX_DUPLICATES_SHOWN)
+        .map(|mut e| {
+            e.message.push_str(
+                "; kubectl and docker compose refuse such a file; vouch checks the first value",
+            );
+            e
+        })
+        .collect();
+    if more > 0 {
+        let at = out.last().map_or(0, |e| e.offset);
+        out.push(ParseError::new(
+            at,
+            format!("and {more} more duplicate keys"),
+        ));
+    }
+    out
 }
 
 /// Byte ranges of `text` cut before each line that starts a document (`---`),
@@ -369,8 +397,7 @@ impl<'t, 'b> Builder<'t, 'b> {
                 self.duplicates.push(ParseError::new(
                     key_span.start,
                     format!(
-                        "duplicate key `{key_text}` in one mapping (YAML allows each key once; \
-                         kubectl and docker compose refuse the file); the first value is checked"
+                        "duplicate key `{key_text}` in one mapping (YAML allows each key once)"
                     ),
                 ));
                 continue;

@@ -611,15 +611,13 @@ fn exception_outcome(x: &Exception) -> String {
     match x.status.as_str() {
         "active" => format!("suppresses {} {}", x.matched, findings(x.matched)),
         "expired" => format!(
-            "expired on {}; {} {} {} again",
+            "expired on {}; no longer waives {}",
             x.expires.as_deref().unwrap_or("an unknown date"),
-            if x.matched == 1 { "the" } else { "its" },
             if x.matched == 1 {
-                "finding".to_string()
+                "the finding".to_string()
             } else {
-                format!("{} findings", x.matched)
+                format!("its {} findings", x.matched)
             },
-            if x.matched == 1 { "counts" } else { "count" }
         ),
         "unused" => "matched no finding; remove it, or fix its rule or paths".to_string(),
         _ => format!(

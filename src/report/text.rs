@@ -122,13 +122,18 @@ fn unsettled(result: &ScanResult, out: &mut String) {
         return;
     }
     for u in result.unknown.iter().take(MAX_UNSETTLED_SHOWN) {
+        let from = u
+            .origin
+            .as_deref()
+            .map(|o| format!(" (from {})", sanitize(o)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "not settled: [{}] {}:{} {}: {}",
+            "not settled: [{}] {}:{} {}: {}{from}",
             sanitize(&u.rule),
             sanitize(&u.file),
             u.line,
-            sanitize(&u.resource),
+            sanitize(&limit::message(&u.resource)),
             sanitize(&limit::message(&u.reason))
         );
     }
@@ -294,7 +299,7 @@ impl<'a> FindingDiagnostic<'a> {
             heading,
             code: sanitize(&finding.name).into_owned(),
             help: sanitize(&finding.remediation).into_owned(),
-            label: sanitize(&finding.resource).into_owned(),
+            label: sanitize(&limit::message(&finding.resource)).into_owned(),
             source,
             span,
         }
