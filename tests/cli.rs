@@ -450,6 +450,15 @@ fn validate_knows_a_config_under_another_name_by_its_keys() {
         .stderr(predicate::str::contains("\"hihg\" is not one of"));
     std::fs::write(&config, "fail_on: high\nexclude: [\"vendor/**\"]\n").unwrap();
     vouch().arg("validate").arg(&config).assert().code(0);
+    // Misspelt keys are the config's problems, not a sign of a policy pack.
+    std::fs::write(&config, "failon: hihg\nexlcude: [x]\n").unwrap();
+    vouch()
+        .arg("validate")
+        .arg(&config)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 problem(s) in"))
+        .stderr(predicate::str::contains("('failon', 'exlcude' were unexpected)"));
 }
 
 #[test]

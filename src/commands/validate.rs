@@ -34,11 +34,15 @@ fn is_config(path: &Path) -> bool {
         return false;
     };
     let keys: Vec<&str> = root.entries().iter().map(|e| e.key.as_str()).collect();
+    // A misspelt key (`exlcude`, `failon`) still makes a config, to be told
+    // about at its line: it is near a config key, and no pack key is there.
+    let near_config_key =
+        |k: &str| CONFIG_KEYS.iter().any(|c| strsim::damerau_levenshtein(c, k) <= 2);
     !keys.is_empty()
         && !keys
             .iter()
-            .any(|k| matches!(*k, "apiVersion" | "kind" | "rules"))
-        && keys.iter().all(|k| CONFIG_KEYS.contains(k))
+            .any(|k| matches!(*k, "apiVersion" | "kind" | "rules" | "metadata"))
+        && keys.iter().any(|k| near_config_key(k))
 }
 
 /// The top-level keys of `.vouch.yaml` (DESIGN.md "Config").
