@@ -82,6 +82,18 @@ else
   echo "| rg (not installed: apt-get install ripgrep) | | | |"
 fi
 
+# The worst case for the key search: one minified file of 10,000 invented
+# GitHub-shaped tokens on a single line, each a finding.
+KEYS="$WORK/keys"
+mkdir "$KEYS"
+python3 -c "
+import random, string
+random.seed(1)
+a = string.ascii_letters + string.digits
+print(' '.join('ghp_' + ''.join(random.choice(a) for _ in range(36)) for _ in range(10000)))
+" > "$KEYS/bundle.min.js"
+echo "| vouch check, one line holding 10,000 keys | 1 file, $(($(wc -c < "$KEYS/bundle.min.js") / 1024)) KiB | $(measure "$RUNS" "$VOUCH" check "$KEYS" --no-config --format json --fail-on never) |"
+
 if [ "$COMPETITORS" = "--competitors" ]; then
   VENV=$PWD/target/bench-venv
   if [ ! -x "$VENV/bin/checkov" ]; then

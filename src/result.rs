@@ -392,15 +392,31 @@ impl SnippetLine {
     /// `column` (keeping 160 characters before it), or whole when it fits.
     pub fn around(line: usize, text: &str, column: usize) -> Self {
         let len = text.chars().count();
-        if len <= SNIPPET_LINE_CHARS {
+        Self::around_part(line, text, column, 0, len)
+    }
+
+    /// As [`SnippetLine::around`], for `text` that is only part of a line:
+    /// the part starts after `before` characters of a line of `line_chars`.
+    /// `column` counts within `text`.
+    pub fn around_part(
+        line: usize,
+        text: &str,
+        column: usize,
+        before: usize,
+        line_chars: usize,
+    ) -> Self {
+        let len = text.chars().count();
+        if before == 0 && len <= SNIPPET_LINE_CHARS && len == line_chars {
             return Self::whole(line, text.to_string());
         }
-        let from = column.saturating_sub(161).min(len - SNIPPET_LINE_CHARS);
+        let from = column
+            .saturating_sub(161)
+            .min(len.saturating_sub(SNIPPET_LINE_CHARS));
         SnippetLine {
             line,
             text: text.chars().skip(from).take(SNIPPET_LINE_CHARS).collect(),
-            from_column: Some(from + 1),
-            line_chars: Some(len),
+            from_column: Some(before + from + 1),
+            line_chars: Some(line_chars.max(before + len)),
         }
     }
 

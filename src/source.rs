@@ -67,6 +67,9 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
     /// Bytes skipped at the start (a UTF-8 BOM), so offsets still match the file on disk.
     bom: usize,
+    /// Whether the text is ASCII: then a column is a byte count, found without
+    /// counting the characters of a long line for every finding on it.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -80,6 +83,7 @@ impl SourceFile {
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
             path: path.into(),
+            ascii: text.is_ascii(),
             text: Arc::from(text),
             line_starts,
             bom,
@@ -89,6 +93,15 @@ impl SourceFile {
     /// The path as shown to the user, with `/` separators.
     pub fn display_path(&self) -> String {
         display_path(&self.path)
+    }
+
+    /// How many characters `text[range]` holds (its byte length when the file is ASCII).
+    pub fn chars_in(&self, range: std::ops::Range<usize>) -> usize {
+        if self.ascii {
+            range.len()
+        } else {
+            self.text[range].chars().count()
+        }
     }
 
     /// Whether the file on disk started with a byte order mark.
@@ -101,9 +114,13 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..floor_char(&self.text, offset)]
-            .chars()
-            .count();
+        let column = if self.ascii {
+            offset - start
+        } else {
+            self.text[start..floor_char(&self.text, offset)]
+                .chars()
+                .count()
+        };
         (line + 1, column + 1)
     }
 

@@ -458,7 +458,9 @@ fn validate_knows_a_config_under_another_name_by_its_keys() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("1 problem(s) in"))
-        .stderr(predicate::str::contains("('failon', 'exlcude' were unexpected)"));
+        .stderr(predicate::str::contains(
+            "('failon', 'exlcude' were unexpected)",
+        ));
 }
 
 #[test]

@@ -347,6 +347,34 @@ fn a_finding_on_a_huge_line_shows_a_window_of_it() {
     );
     assert_eq!(line["line_chars"], 300_039);
 
+    // A key 200,000 characters into a minified bundle: the window holds its
+    // redaction, and says where on the line it starts.
+    let key = "sk-proj-JCNVTVGoaJ9Guoegz2yLFAKE2eVNpTpgnJvcCc3nhCgAqgMVU5qSTYSdEIT3BlbkFJ9eNI2V3GsWMU2U4shtCEq7BjdIGvAQFAKErcj6JQdbtsMjz1VnPEMCpJMy";
+    std::fs::write(
+        dir.path().join("app.min.js"),
+        format!(
+            "{}const k=\"{key}\";{}\n",
+            "var a=1;".repeat(25_000),
+            "var b=2;".repeat(25_000)
+        ),
+    )
+    .unwrap();
+    let out = run("json");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let bundle = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "VCH-ISO-001")
+        .expect("the key in the bundle");
+    assert_eq!(bundle["column"], 200_010);
+    let line = &bundle["snippet"][0];
+    assert_eq!(line["from_column"], 200_010 - 160);
+    assert_eq!(line["line_chars"], 200_000 + 9 + key.len() + 2 + 200_000);
+    let text = line["text"].as_str().unwrap();
+    assert!(text.contains("const k=\"sk-proj-…(132 chars, #"), "{text}");
+    assert!(!text.contains("T3BlbkFJ"), "{text}");
+
     let out = run("text");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.len() < 20_000, "{} bytes of text", text.len());

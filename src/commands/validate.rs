@@ -36,8 +36,11 @@ fn is_config(path: &Path) -> bool {
     let keys: Vec<&str> = root.entries().iter().map(|e| e.key.as_str()).collect();
     // A misspelt key (`exlcude`, `failon`) still makes a config, to be told
     // about at its line: it is near a config key, and no pack key is there.
-    let near_config_key =
-        |k: &str| CONFIG_KEYS.iter().any(|c| strsim::damerau_levenshtein(c, k) <= 2);
+    let near_config_key = |k: &str| {
+        CONFIG_KEYS
+            .iter()
+            .any(|c| strsim::damerau_levenshtein(c, k) <= 2)
+    };
     !keys.is_empty()
         && !keys
             .iter()

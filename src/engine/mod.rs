@@ -481,6 +481,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Lines longer than this many bytes are cut before they are redacted.
+const LONG_LINE_BYTES: usize = 16 * 1024;
+
+/// The largest char boundary at or before `i`.
+fn floor_char(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The lines of a finding, one of context either side, at most eight, each
 /// cut out of the file through its secret spans, so that a secret is hidden
 /// on every line it covers, whichever line revealed it.
@@ -495,7 +507,29 @@ fn snippet(file: &project::ScannedFile, hit: &Hit, spans: &SecretSpans) -> Vec<S
             let start = src.line_start(line).unwrap_or(0);
             let end = start + src.line_text(line).len();
             let focus = if line == first { column } else { 1 };
-            SnippetLine::around(line, &spans.show(&src.text, start..end), focus)
+            // A long line is cut in the file's own text first, generously
+            // around the finding, so that thousands of findings on one
+            // minified line do not each redact all of it.
+            if end - start <= LONG_LINE_BYTES {
+                return SnippetLine::around(line, &spans.show(&src.text, start..end), focus);
+            }
+            let at = if line == first { hit.span.start } else { start };
+            let part_start =
+                floor_char(&src.text, at.saturating_sub(LONG_LINE_BYTES / 4).max(start));
+            let part_end = floor_char(&src.text, (at + LONG_LINE_BYTES / 2).min(end));
+            let shown = spans.show(&src.text, part_start..part_end);
+            let column_in_part = spans
+                .show(&src.text, part_start..at.max(part_start))
+                .chars()
+                .count()
+                + 1;
+            SnippetLine::around_part(
+                line,
+                &shown,
+                column_in_part,
+                src.chars_in(start..part_start),
+                src.chars_in(start..end),
+            )
         })
         .collect()
 }
