@@ -136,6 +136,7 @@ fn secret_keys(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
     }
 
     let mut hits: Vec<Hit> = Vec::new();
+    let mut taken = crate::secrets::Disjoint::default();
     for (region, decoded) in regions {
         // A decoded string is read after the text before it on its line (its
         // name), which a key that needs context may need: `azurestorageaccountkey:`.
@@ -156,10 +157,10 @@ fn secret_keys(params: &J, ctx: &Ctx<'_>) -> Result<Outcome, String> {
                 Some(_) => region,
                 None => Span::new(region.start + key.range.start, region.start + key.range.end),
             };
-            let known = hits.iter().any(|h| overlap(h.span, span));
-            if !wanted || known {
+            if !wanted || taken.overlaps(&(span.start..span.end)) {
                 continue;
             }
+            taken.insert(span.start..span.end);
             hits.push(Hit {
                 at: ctx.at,
                 span,

@@ -10,6 +10,8 @@
 //! name), the entropy floor, and the placeholder rules. Overlapping matches keep the
 //! earlier pattern of the catalogue, so specific shapes are listed first.
 
+use std::ops::Range;
+
 use regex::Regex;
 
 use super::catalog::{Boundary, KeyPattern, KeySet};
@@ -214,9 +216,10 @@ fn next_char(text: &str, pos: usize) -> usize {
 /// returns them sorted by position.
 pub(crate) fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by_key(|h| (h.pattern, h.start));
+    let mut taken = Disjoint::default();
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for hit in hits {
-        if !kept.iter().any(|k| k.start < hit.end && hit.start < k.end) {
+        if taken.insert(hit.start..hit.end) {
             kept.push(hit);
         }
     }
@@ -224,9 +227,63 @@ pub(crate) fn resolve_overlaps(mut hits: Vec<Hit>) -> Vec<Hit> {
     kept
 }
 
+/// Ranges that do not overlap, kept by start, so that whether a new one
+/// overlaps any is a lookup, not a scan (a minified file holds thousands of keys).
+#[derive(Debug, Default)]
+pub struct Disjoint {
+    /// start → end.
+    ranges: std::collections::BTreeMap<usize, usize>,
+}
+
+impl Disjoint {
+    /// Whether `range` overlaps one already kept. Being disjoint and sorted
+    /// by start, they are sorted by end too: only the last one starting before
+    /// `range` ends can reach into it.
+    pub fn overlaps(&self, range: &Range<usize>) -> bool {
+        self.ranges
+            .range(..range.end)
+            .next_back()
+            .is_some_and(|(_, &end)| range.start < end)
+    }
+
+    /// Keeps `range` unless it overlaps one already kept; says whether it did
+    /// keep it. An empty range is checked but not kept: it can hold nothing.
+    pub fn insert(&mut self, range: Range<usize>) -> bool {
+        if self.overlaps(&range) {
+            return false;
+        }
+        if !range.is_empty() {
+            self.ranges.insert(range.start, range.end);
+        }
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disjoint_ranges_answer_overlap_as_a_scan_would() {
+        let mut kept = Disjoint::default();
+        assert!(kept.insert(10..20));
+        assert!(kept.insert(30..40));
+        assert!(kept.insert(20..30), "touching is not overlapping");
+        for (range, expected) in [
+            (0..10, false),
+            (0..11, true),
+            (19..21, true),
+            (40..50, false),
+            (39..40, true),
+            (15..15, true),
+            (10..10, false),
+            (45..45, false),
+        ] {
+            assert_eq!(kept.overlaps(&range), expected, "{range:?}");
+        }
+        assert!(!kept.insert(35..45));
+        assert!(kept.insert(40..45));
+    }
 
     #[test]
     fn line_window_spans_the_requested_lines() {

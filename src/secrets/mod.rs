@@ -16,12 +16,12 @@ mod spans;
 mod values;
 
 use std::collections::HashSet;
-use std::ops::Range;
 
 pub use catalog::{
     Boundary, CatalogMetadata, KeyPattern, KeySet, NameRules, Near, PlaceholderRules,
     SecretCatalog, StandaloneRules, ValueRules,
 };
+pub use detect::Disjoint;
 pub use redact::{digest, fingerprint, redact, redact_key};
 pub use spans::{SecretSpan, SecretSpans};
 
@@ -191,7 +191,7 @@ impl Secrets {
         }
         // A placeholder claims its range without being redacted, so that a later,
         // looser slot cannot pick a fragment of it (`${DB_PASSWORD` without its `}`).
-        let mut claimed: Vec<Range<usize>> = Vec::new();
+        let mut claimed = detect::Disjoint::default();
         for slot in self
             .any_slot
             .matches(text)
@@ -199,14 +199,14 @@ impl Secrets {
             .map(|i| &self.slots[i])
         {
             for (name, range) in slot.values(text) {
-                if !name.is_none_or(|n| self.is_secret_name(n)) || overlaps(&claimed, &range) {
+                if !name.is_none_or(|n| self.is_secret_name(n)) || claimed.overlaps(&range) {
                     continue;
                 }
                 let value = &text[range.clone()];
                 if !self.is_placeholder(value) && !spans.overlaps(&range) {
                     spans.add(text, range.clone(), redact(unquote(value)));
                 }
-                claimed.push(range);
+                claimed.insert(range);
             }
         }
         spans
@@ -324,11 +324,4 @@ fn canonical(key: &str) -> std::borrow::Cow<'_, str> {
         .collect::<Vec<_>>()
         .join("\n")
         .into()
-}
-
-/// Whether `range` overlaps any of `ranges`.
-fn overlaps(ranges: &[Range<usize>], range: &Range<usize>) -> bool {
-    ranges
-        .iter()
-        .any(|r| r.start < range.end && range.start < r.end)
 }
