@@ -88,6 +88,13 @@ pub fn violations(
                     ),
                     true,
                 ),
+                // A bad key name (`qa:` under `environments`) is shown at that key.
+                jsonschema::error::ValidationErrorKind::PropertyNames { error } => {
+                    match error.instance().as_str() {
+                        Some(name) => (format!("{pointer}/{}", escape_pointer(name)), true),
+                        None => (pointer, false),
+                    }
+                }
                 _ => (pointer, false),
             };
             Violation {
@@ -97,4 +104,9 @@ pub fn violations(
             }
         })
         .collect()
+}
+
+/// `name` as one JSON pointer segment (`~` and `/` escaped).
+fn escape_pointer(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
 }

@@ -382,6 +382,16 @@ fn every_problem_of_a_config_is_told_at_once_at_its_line() {
     }
     assert!(err.contains("quote the value"), "{err}");
 
+    // A bad key name is shown at that key, not at the first key of its mapping.
+    tree.write(
+        ".vouch.yaml",
+        "environments:\n  production: [\"a\"]\n  qa: [\"x\"]\n",
+    );
+    let (out, _) = tree.check(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("\"qa\" is not one of"), "{err}");
+    assert!(err.contains("[.vouch.yaml:3:3]"), "{err}");
+
     // A param that breaks the rule using it is the config's problem, at its line.
     tree.write(
         ".vouch.yaml",
