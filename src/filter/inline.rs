@@ -44,7 +44,8 @@ fn openers(kind: FileKind, path: &str) -> &'static [&'static str] {
         FileKind::Json | FileKind::TerraformJson => &[],
         FileKind::CloudFormation if path.ends_with(".json") => &[],
         FileKind::Terraform | FileKind::TerraformVars => &["#", "//", "/*"],
-        FileKind::Text => &["#", "//", "--", ";", "<!--", "/*"],
+        // Text files include Helm chart templates: `{{/* … */}}` is their comment.
+        FileKind::Text => &["#", "//", "--", ";", "<!--", "/*", "{{/*", "{{- /*"],
         _ => &["#"],
     }
 }
@@ -90,6 +91,9 @@ fn split_marker<'a>(line: &'a str, openers: &[&str]) -> Option<(bool, &'a str)> 
     })?;
     let body = &line[at + MARKER.len()..];
     let body = body
+        .trim_end()
+        .trim_end_matches("}}")
+        .trim_end_matches('-')
         .trim_end()
         .trim_end_matches("-->")
         .trim_end_matches("*/");
@@ -266,6 +270,30 @@ mod tests {
         assert!(problem("# vouch:ignore VCH-PRV-010 because=x\n").contains("unknown field"));
         assert!(problem("# vouch:ignore VCH-PRV-010 just because\n").contains("not a field"));
         assert!(problem("# vouch:ignoreVCH-PRV-010 reason=x\n").contains("followed by a space"));
+    }
+
+    #[test]
+    fn helm_template_comments_suppress() {
+        let text = "{{/* vouch:ignore VCH-ISO-002 reason=\"rotated\" */}}\nkey: x\n{{- /* vouch:ignore VCH-ISO-001 reason=\"gone\" */ -}}\n";
+        let found = find(text, FileKind::Text, "templates/secret.yaml");
+        let got: Vec<(usize, Vec<usize>, Option<&str>, Option<&str>)> = found
+            .iter()
+            .map(|c| {
+                (
+                    c.line,
+                    c.covers.clone(),
+                    c.reason.as_deref(),
+                    c.problem.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, vec![1, 2], Some("rotated"), None),
+                (3, vec![3], Some("gone"), None)
+            ]
+        );
     }
 
     #[test]
