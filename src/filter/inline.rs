@@ -276,22 +276,15 @@ mod tests {
     fn helm_template_comments_suppress() {
         let text = "{{/* vouch:ignore VCH-ISO-002 reason=\"rotated\" */}}\nkey: x\n{{- /* vouch:ignore VCH-ISO-001 reason=\"gone\" */ -}}\n";
         let found = find(text, FileKind::Text, "templates/secret.yaml");
-        let got: Vec<(usize, Vec<usize>, Option<&str>, Option<&str>)> = found
+        let got: Vec<String> = found
             .iter()
-            .map(|c| {
-                (
-                    c.line,
-                    c.covers.clone(),
-                    c.reason.as_deref(),
-                    c.problem.as_deref(),
-                )
-            })
+            .map(|c| format!("{} {:?} {:?} {:?}", c.line, c.covers, c.reason, c.problem))
             .collect();
         assert_eq!(
             got,
             [
-                (1, vec![1, 2], Some("rotated"), None),
-                (3, vec![3], Some("gone"), None)
+                "1 [1, 2] Some(\"rotated\") None",
+                "3 [3] Some(\"gone\") None"
             ]
         );
     }
