@@ -265,3 +265,32 @@ fn a_key_in_a_heredoc_hides_the_key_not_the_script() {
         "the line after the key is shown as written"
     );
 }
+
+#[test]
+fn an_unsettled_checks_reason_hides_the_key_and_keeps_the_expression() {
+    let mut packs = PackSource::builtin();
+    packs.extend(PackSource::from_path(&fixtures().join("leak-policies/values.yaml")).unwrap());
+    let policies = load::load(&packs, &Default::default()).expect("the packs load");
+    let options = ScanOptions {
+        roots: vec![fixtures().join("unsettled")],
+        now: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        ..ScanOptions::default()
+    };
+    let result = scan::run(&options, &policies).unwrap().result;
+    let reasons: Vec<String> = result
+        .unknown
+        .iter()
+        .filter(|u| u.rule == "VCH-ROT-001")
+        .map(|u| {
+            Regex::new(r"#[0-9a-f]{6}")
+                .unwrap()
+                .replace(&u.reason, "#…")
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        // The reason quotes the expression cut at 60 characters, as it quotes every one.
+        ["`lookup(var.flags, \"ghp_…(40 chars, #…)\"…` is only known at deploy time"]
+    );
+}

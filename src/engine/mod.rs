@@ -344,16 +344,27 @@ impl<'a> Builder<'a> {
         let text = &self.project.file(hit.at).source.text;
         let inner = secrets::inner_span(text, hit.span);
         let range = inner.start..inner.end;
-        let reason = secrets.redact_text(&reason);
-        match self.spans(hit.at.file).overlapping(&range).next() {
+        let spans = self.spans(hit.at.file);
+        match spans.overlapping(&range).next() {
+            // The secret quoted as written: hide just it, keeping the expression
+            // around it (`lookup(var.m, "ghp_…")`), then anything else the text shows.
+            Some(secret)
+                if !secret.range.is_empty() && reason.contains(&text[secret.range.clone()]) =>
+            {
+                secrets.redact_text(&reason.replace(&text[secret.range.clone()], &secret.shown))
+            }
+            // Quoted some other way (escaped, folded): the whole quote goes.
             Some(secret) => {
                 static QUOTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
                 QUOTED
                     .get_or_init(|| Regex::new("`[^`]*`").expect("valid regex"))
-                    .replace_all(&reason, format!("`{}`", secret.shown).as_str())
+                    .replace_all(
+                        &secrets.redact_text(&reason),
+                        format!("`{}`", secret.shown).as_str(),
+                    )
                     .into_owned()
             }
-            None => reason,
+            None => secrets.redact_text(&reason),
         }
     }
 
