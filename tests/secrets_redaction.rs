@@ -290,7 +290,23 @@ fn an_unsettled_checks_reason_hides_the_key_and_keeps_the_expression() {
         .collect();
     assert_eq!(
         reasons,
-        // The reason quotes the expression cut at 60 characters, as it quotes every one.
-        ["`lookup(var.flags, \"ghp_…(40 chars, #…)\"…` is only known at deploy time"]
+        [
+            // Secrets known only from context, and a key the 60-character cut
+            // leaves in part: the whole quote goes (cut.tf).
+            "`f(\"token=…(8 chars)\",\"…(40 chars, #…)…` is only known at deploy time",
+            "`AKIA…(20 chars, #…)` is only known at deploy time",
+            // The reason quotes the expression cut at 60 characters, as it quotes every one.
+            "`lookup(var.flags, \"ghp_…(40 chars, #…)\"…` is only known at deploy time",
+        ]
     );
+    let all = reasons.join("\n");
+    for key in [
+        "+zNtTKjCSFAKERCIe2GWM1wYovdzuMobWRv3Dr05",
+        "sk-ant-api03-2hpChYgCfrL1spFAKEvdhZ7Jk1-mBw3ydR_pH2NhzDp0bwpKRkAXBhY3u8XfJwtYAcoN4w1kxnMGgIvVI_HZcE6EJlGPeAA",
+    ] {
+        for piece in key.as_bytes().windows(12) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!all.contains(piece), "{piece} of a key in {all}");
+        }
+    }
 }

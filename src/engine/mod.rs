@@ -344,28 +344,35 @@ impl<'a> Builder<'a> {
         let text = &self.project.file(hit.at).source.text;
         let inner = secrets::inner_span(text, hit.span);
         let range = inner.start..inner.end;
-        let spans = self.spans(hit.at.file);
-        match spans.overlapping(&range).next() {
-            // The secret quoted as written: hide just it, keeping the expression
-            // around it (`lookup(var.m, "ghp_…")`), then anything else the text shows.
-            Some(secret)
-                if !secret.range.is_empty() && reason.contains(&text[secret.range.clone()]) =>
-            {
-                secrets.redact_text(&reason.replace(&text[secret.range.clone()], &secret.shown))
-            }
-            // Quoted some other way (escaped, folded): the whole quote goes.
-            Some(secret) => {
-                static QUOTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-                QUOTED
-                    .get_or_init(|| Regex::new("`[^`]*`").expect("valid regex"))
-                    .replace_all(
-                        &secrets.redact_text(&reason),
-                        format!("`{}`", secret.shown).as_str(),
-                    )
-                    .into_owned()
-            }
-            None => secrets.redact_text(&reason),
+        let overlapping: Vec<&crate::secrets::SecretSpan> =
+            self.spans(hit.at.file).overlapping(&range).collect();
+        if overlapping.is_empty() {
+            return secrets.redact_text(&reason);
         }
+        // Every secret the expression holds, quoted as written: each is replaced
+        // by its redaction, keeping the expression around them
+        // (`lookup(var.m, "ghp_…")`). A secret the reason holds only in part
+        // (the quote is cut at 60 characters) or in another form (escaped) is
+        // not there to replace, so then the whole quote goes.
+        let whole = |s: &crate::secrets::SecretSpan| {
+            !s.range.is_empty() && reason.contains(&text[s.range.clone()])
+        };
+        if overlapping.iter().all(|s| whole(s)) {
+            let mut shown = reason.clone();
+            for s in &overlapping {
+                shown = shown.replace(&text[s.range.clone()], &s.shown);
+            }
+            return secrets.redact_text(&shown);
+        }
+        static QUOTED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+        let first = overlapping[0];
+        QUOTED
+            .get_or_init(|| Regex::new("`[^`]*`").expect("valid regex"))
+            .replace_all(
+                &secrets.redact_text(&reason),
+                format!("`{}`", first.shown).as_str(),
+            )
+            .into_owned()
     }
 
     fn finding(&self, rule: &Rule, hit: &Hit, occurrences: &mut HashMap<String, usize>) -> Finding {
