@@ -214,7 +214,7 @@ impl Problems<'_> {
             Ok(value)
         } else {
             Err(ConfigErrors {
-                file: self.name.to_string(),
+                file: crate::policy::problem::redact(self.name),
                 problems: self.list,
             })
         }
@@ -233,8 +233,10 @@ impl Config {
 
     /// Reads `path`; an unreadable file is an error naming it.
     pub fn load(path: &Path) -> miette::Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| miette::miette!("cannot read config {}: {e}", display_path(path)))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let shown = crate::policy::problem::redact(&display_path(path));
+            miette::miette!("cannot read config {shown}: {e}")
+        })?;
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())

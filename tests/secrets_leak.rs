@@ -207,6 +207,54 @@ fn no_invented_secret_appears_in_any_output_log_or_error() {
     );
     outputs.add("baseline", &std::fs::read(out("baseline.json")).unwrap());
 
+    // A key in the path of the config and of the baseline (a folder named
+    // after one): stderr, the summary and the result show them redacted.
+    let github = &secrets.iter().find(|s| s.name == "github").unwrap().secret;
+    let keyed = dir.path().join(format!("cfg-{github}"));
+    std::fs::create_dir(&keyed).unwrap();
+    std::fs::write(keyed.join("vouch.yaml"), "fail_on: never\n").unwrap();
+    let keyed_run = |args: &[&str], extra: &[std::ffi::OsString]| {
+        vouch()
+            .args(args)
+            .args(extra)
+            .arg("--config")
+            .arg(keyed.join("vouch.yaml"))
+            .args(["-v", "--color", "never"])
+            .output()
+            .unwrap()
+    };
+    let made = keyed_run(
+        &["baseline", "tests/fixtures/secrets/leak", "-o"],
+        &[keyed.join("b.json").into_os_string()],
+    );
+    assert_eq!(
+        made.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    outputs.add("baseline with a keyed path", &made.stderr);
+    let checked = keyed_run(
+        &["check", "tests/fixtures/secrets/leak", "--baseline"],
+        &[
+            keyed.join("b.json").into_os_string(),
+            "-o".into(),
+            format!("json={}", out("keyed.json").display()).into(),
+        ],
+    );
+    assert_eq!(
+        checked.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    outputs.add("keyed paths: text", &checked.stdout);
+    outputs.add("keyed paths: stderr", &checked.stderr);
+    outputs.add(
+        "keyed paths: json",
+        &std::fs::read(out("keyed.json")).unwrap(),
+    );
+
     // The report really shows snippets of every fixture, redacted.
     let json: Value = serde_json::from_slice(&std::fs::read(out("r.json")).unwrap()).unwrap();
     // Both waivers matched, the one naming a resource by its key among them.

@@ -8,7 +8,8 @@ use crate::source::display_path;
 /// Scans as `check` does and writes the unsuppressed findings' fingerprints.
 /// An existing file is replaced only with `--force`.
 pub fn run(args: &BaselineArgs) -> miette::Result<Outcome> {
-    let shown = display_path(&args.output);
+    // Shown as every path vouch prints: a key in it is redacted.
+    let shown = crate::policy::problem::redact(&display_path(&args.output));
     if args.output.exists() && !args.force {
         miette::bail!(
             help = "pass --force to replace it (it is yours: check it into git first if you want the old one back)",

@@ -65,7 +65,10 @@ pub fn scan_and_filter(
     let now = parse_now(args.now.as_deref())?;
     let policies = super::load_policies(&args.policy, config.as_ref())?;
     let baseline = baseline
-        .map(|p| Ok::<_, miette::Report>((display_path(p), Baseline::read(p)?)))
+        .map(|p| {
+            let shown = crate::policy::problem::redact(&display_path(p));
+            Ok::<_, miette::Report>((shown, Baseline::read(p)?))
+        })
         .transpose()?;
     let changed = changed_since
         .map(|r| Changed::since(first_root, r).map_err(|e| miette::miette!("{e}")))

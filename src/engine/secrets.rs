@@ -199,6 +199,13 @@ impl SecretsGlue {
             }
         }
         result.scan.roots.iter_mut().for_each(&mut fix);
+        // Paths the user gave and names of the repository can hold a key too.
+        fix_opt(&mut result.scan.config, &mut fix);
+        fix_opt(&mut result.scan.baseline, &mut fix);
+        result.scan.merged_from.iter_mut().for_each(&mut fix);
+        if let Some(git) = result.scan.git.as_mut() {
+            fix_opt(&mut git.branch, &mut fix);
+        }
         for s in &mut result.scan.skipped {
             fix(&mut s.file);
             fix(&mut s.reason);
@@ -209,6 +216,7 @@ impl SecretsGlue {
             fix(&mut f.name);
             fix(&mut f.message);
             fix_opt(&mut f.template, &mut fix);
+            fix_opt(&mut f.origin, &mut fix);
             if let Some(s) = f.suppressed.as_mut() {
                 fix_opt(&mut s.reason, &mut fix);
                 fix_opt(&mut s.owner, &mut fix);
@@ -218,18 +226,22 @@ impl SecretsGlue {
         for c in &mut result.passed {
             fix(&mut c.file);
             fix(&mut c.resource);
+            fix_opt(&mut c.origin, &mut fix);
         }
         for u in &mut result.unknown {
             fix(&mut u.file);
             fix(&mut u.resource);
             fix(&mut u.reason);
+            fix_opt(&mut u.origin, &mut fix);
         }
         for e in &mut result.errors {
             fix(&mut e.file);
             fix(&mut e.message);
+            fix_opt(&mut e.origin, &mut fix);
         }
         for x in &mut result.exceptions {
             fix(&mut x.file);
+            fix_opt(&mut x.origin, &mut fix);
             x.paths.iter_mut().for_each(&mut fix);
             fix_opt(&mut x.resource, &mut fix);
             fix_opt(&mut x.reason, &mut fix);

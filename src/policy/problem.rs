@@ -83,13 +83,14 @@ impl PolicyProblem {
         PolicyProblem {
             message: redact(message),
             src: Excerpt {
-                name: file.to_string(),
+                // A folder named with a key is still a key.
+                name: redact(file),
                 text: window,
                 first_line: line.saturating_sub(1) + 1,
             },
             span: label,
             help: help.map(|h| redact(&h)),
-            file: file.to_string(),
+            file: redact(file),
             line: line + 1,
             column,
             offset: start,
