@@ -607,6 +607,8 @@ fn unused_param(set: &PolicySet, key: &str) -> Option<String> {
 }
 
 /// Why a param override cannot replace the packs' value, if its type differs.
+// TODO: only the type is checked; a number out of range (`rotation_max_days:
+// -5`) is taken, which a param's own bounds in the pack would catch.
 fn mistyped_param(set: &PolicySet, key: &str, value: &serde_json::Value) -> Option<String> {
     let (rule, name) = match key.split_once('.') {
         Some((id, name)) => (Some(id), name),

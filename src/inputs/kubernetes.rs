@@ -71,6 +71,9 @@ fn object(root: &Node, out: &mut Vec<Resource>) {
         }
         return;
     }
+    // TODO: `name: {{ .Release.Name }}` outside a chart's templates/ parses as a
+    // flow mapping, and the resource is called "unnamed"; its source text
+    // would name it better.
     let name = text_at(root, &["metadata", "name"])
         .or_else(|| text_at(root, &["metadata", "generateName"]))
         .unwrap_or("unnamed");
