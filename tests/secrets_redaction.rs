@@ -16,8 +16,8 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/secrets")
 }
 
-/// The findings of the built-in pack (and the leak test's pack) on `dir`.
-fn scan(dir: &str) -> Vec<Finding> {
+/// The result of the built-in pack (and the leak test's pack) on `dir`.
+fn scan_result(dir: &str) -> vouch::result::ScanResult {
     let mut packs = PackSource::builtin();
     packs.extend(PackSource::from_path(&fixtures().join("leak-policies/values.yaml")).unwrap());
     let policies = load::load(&packs, &Default::default()).expect("the packs load");
@@ -26,7 +26,12 @@ fn scan(dir: &str) -> Vec<Finding> {
         now: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
         ..ScanOptions::default()
     };
-    scan::run(&options, &policies).unwrap().result.findings
+    scan::run(&options, &policies).unwrap().result
+}
+
+/// Its findings.
+fn scan(dir: &str) -> Vec<Finding> {
+    scan_result(dir).findings
 }
 
 /// The finding of `rule` in the file ending in `file` at `line`.
@@ -268,15 +273,7 @@ fn a_key_in_a_heredoc_hides_the_key_not_the_script() {
 
 #[test]
 fn an_unsettled_checks_reason_hides_the_key_and_keeps_the_expression() {
-    let mut packs = PackSource::builtin();
-    packs.extend(PackSource::from_path(&fixtures().join("leak-policies/values.yaml")).unwrap());
-    let policies = load::load(&packs, &Default::default()).expect("the packs load");
-    let options = ScanOptions {
-        roots: vec![fixtures().join("unsettled")],
-        now: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        ..ScanOptions::default()
-    };
-    let result = scan::run(&options, &policies).unwrap().result;
+    let result = scan_result("unsettled");
     let reasons: Vec<String> = result
         .unknown
         .iter()
