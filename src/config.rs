@@ -214,7 +214,7 @@ impl Problems<'_> {
             Ok(value)
         } else {
             Err(ConfigErrors {
-                file: crate::policy::problem::redact(self.name),
+                file: crate::engine::secrets::redact(self.name),
                 problems: self.list,
             })
         }
@@ -234,7 +234,7 @@ impl Config {
     /// Reads `path`; an unreadable file is an error naming it.
     pub fn load(path: &Path) -> miette::Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            let shown = crate::policy::problem::redact(&display_path(path));
+            let shown = crate::engine::secrets::redact(&display_path(path));
             miette::miette!("cannot read config {shown}: {e}")
         })?;
         let dir = path

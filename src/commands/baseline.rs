@@ -9,7 +9,7 @@ use crate::source::display_path;
 /// An existing file is replaced only with `--force`.
 pub fn run(args: &BaselineArgs) -> miette::Result<Outcome> {
     // Shown as every path vouch prints: a key in it is redacted.
-    let shown = crate::policy::problem::redact(&display_path(&args.output));
+    let shown = crate::engine::secrets::redact(&display_path(&args.output));
     if args.output.exists() && !args.force {
         miette::bail!(
             help = "pass --force to replace it (it is yours: check it into git first if you want the old one back)",

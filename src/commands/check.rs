@@ -66,7 +66,7 @@ pub fn scan_and_filter(
     let policies = super::load_policies(&args.policy, config.as_ref())?;
     let baseline = baseline
         .map(|p| {
-            let shown = crate::policy::problem::redact(&display_path(p));
+            let shown = crate::engine::secrets::redact(&display_path(p));
             Ok::<_, miette::Report>((shown, Baseline::read(p)?))
         })
         .transpose()?;

@@ -28,7 +28,7 @@ pub fn find_config(args: &PolicyArgs, root: &Path) -> miette::Result<Option<Conf
         return Ok(None);
     };
     let config = Config::load(&path)?;
-    log::info!("config: {}", crate::policy::problem::redact(&config.path));
+    log::info!("config: {}", crate::engine::secrets::redact(&config.path));
     Ok(Some(config))
 }
 
@@ -57,7 +57,7 @@ pub fn load_policies(args: &PolicyArgs, config: Option<&Config>) -> miette::Resu
                 };
                 return Err(e).into_diagnostic().wrap_err(format!(
                     "cannot read policy {}{from}",
-                    crate::policy::problem::redact(&crate::source::display_path(path))
+                    crate::engine::secrets::redact(&crate::source::display_path(path))
                 ));
             }
         };

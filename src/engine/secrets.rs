@@ -56,6 +56,13 @@ pub struct Named<'a> {
     pub value: &'a str,
 }
 
+/// `text` with every secret the built-in catalogue finds in it redacted: for
+/// what vouch prints outside a scan's result (paths it was given, policy and
+/// config files quoted in errors, log lines).
+pub fn redact(text: &str) -> String {
+    SecretsGlue::builtin().redact_text(text)
+}
+
 /// The compiled secret detectors.
 #[derive(Debug, Clone)]
 pub struct SecretsGlue {

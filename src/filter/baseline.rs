@@ -64,7 +64,7 @@ impl Baseline {
 
     /// Reads a baseline; a file that is not one is an error naming the file and line.
     pub fn read(path: &Path) -> miette::Result<Baseline> {
-        let shown = crate::policy::problem::redact(&crate::source::display_path(path));
+        let shown = crate::engine::secrets::redact(&crate::source::display_path(path));
         let text = std::fs::read_to_string(path)
             .map_err(|e| miette::miette!("cannot read baseline {shown}: {e}"))?;
         let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {

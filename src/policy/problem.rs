@@ -9,7 +9,7 @@
 use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
-use crate::engine::secrets::SecretsGlue;
+use crate::engine::secrets::{SecretsGlue, redact};
 use crate::source::{Excerpt, Span};
 
 /// One problem in a policy file.
@@ -51,11 +51,6 @@ pub struct PolicyErrors {
     /// The problems.
     #[related]
     pub problems: Vec<PolicyProblem>,
-}
-
-/// `text` with every secret in it redacted, as every report redacts.
-pub fn redact(text: &str) -> String {
-    SecretsGlue::builtin().redact_text(text)
 }
 
 impl PolicyProblem {

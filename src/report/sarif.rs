@@ -126,8 +126,7 @@ impl<'a> Uris<'a> {
         let root = match self.base {
             // A folder named with a key is shown redacted, as in every other format.
             Some(b) => {
-                let shown = crate::engine::secrets::SecretsGlue::builtin()
-                    .redact_text(&b.root.to_string_lossy());
+                let shown = crate::engine::secrets::redact(&b.root.to_string_lossy());
                 json!({"uri": directory_uri(std::path::Path::new(&shown))})
             }
             None => json!({"description": {"text": "The directory vouch ran in."}}),
