@@ -532,3 +532,30 @@ rules:
         "{markdown}"
     );
 }
+
+#[test]
+fn report_redacts_a_saved_result_it_did_not_make() {
+    // A result written by hand (or by an older vouch) with an invented key in
+    // a message and a snippet line.
+    let key = "ghp_FzSMu6SWoUnvNPsJZKDIerMwFAKEDz1KVBz8";
+    let dir = tempfile::tempdir().unwrap();
+    let mut result: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/fixtures/report/scan.json")).unwrap(),
+    )
+    .unwrap();
+    result["findings"][0]["message"] = Value::from(format!("token {key} in the file"));
+    result["findings"][0]["snippet"] = serde_json::json!([{"line": 1, "text": format!("T={key}")}]);
+    let path = dir.path().join("forged.json");
+    std::fs::write(&path, result.to_string()).unwrap();
+    for format in ["json", "markdown", "text"] {
+        let out = vouch()
+            .args(["report", "--format", format])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(key), "{format}: {text}");
+        assert!(text.contains("ghp_…(40 chars, #"), "{format}");
+    }
+}

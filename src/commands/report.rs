@@ -41,7 +41,7 @@ pub fn run(args: &ReportArgs, color: bool) -> miette::Result<Outcome> {
         report::merge(results)?
     };
     // A result written by hand or by an older vouch is redacted all the same.
-    crate::engine::secrets::SecretsGlue::builtin().redact_result(&mut result);
+    crate::engine::secrets::SecretsGlue::builtin().redact_saved(&mut result);
     let policies = super::load_policies(
         &args.policy,
         super::find_config(&args.policy, Path::new("."))?.as_ref(),

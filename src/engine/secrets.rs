@@ -221,7 +221,6 @@ impl SecretsGlue {
             fix(&mut f.file);
             fix(&mut f.resource);
             fix(&mut f.name);
-            fix(&mut f.message);
             fix_opt(&mut f.template, &mut fix);
             fix_opt(&mut f.origin, &mut fix);
             if let Some(s) = f.suppressed.as_mut() {
@@ -254,6 +253,19 @@ impl SecretsGlue {
             fix_opt(&mut x.reason, &mut fix);
             fix_opt(&mut x.owner, &mut fix);
             fix_opt(&mut x.problem, &mut fix);
+        }
+    }
+
+    /// As [`SecretsGlue::redact_result`], for a result read from a file: its
+    /// messages and snippets were not made by this run, so they are redacted
+    /// too (a result written by hand, or by an older vouch).
+    pub fn redact_saved(&self, result: &mut ScanResult) {
+        self.redact_result(result);
+        for f in &mut result.findings {
+            f.message = self.redact_text(&f.message);
+            for line in &mut f.snippet {
+                line.text = self.redact_text(&line.text);
+            }
         }
     }
 
